@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'local-idp',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/local-idp',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'dev-stack',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/dev-stack',
+};
