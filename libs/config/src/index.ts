@@ -1,1 +1,15 @@
-
+export { ConfigError } from './lib/config-error';
+export { parseEnvironment } from './lib/parse-environment';
+export { envBoolean, envInt, envList, envPublicUrl, envUrlList, isLoopbackHost } from './lib/env-parsing';
+export { envJwkSet, envSecret } from './lib/key-material';
+export { cognitoEnvSchema, toCognitoConfig, type CognitoConfig, type CognitoEnv } from './lib/cognito.config';
+export {
+  runtimeEnvSchema,
+  toDynamoDbConfig,
+  toRuntimeConfig,
+  type DynamoDbConfig,
+  type RuntimeConfig,
+  type RuntimeEnv,
+} from './lib/runtime.config';
+export { gatewayEnvSchema, loadGatewayConfig, type GatewayConfig, type GatewayEnv } from './lib/gateway.config';
+export { toolsEnvSchema, loadToolsConfig, type ToolsConfig, type ToolsEnv } from './lib/tools.config';

@@ -1,1 +1,5 @@
-
+export { createLoggingModule, type LoggingOptions } from './lib/logging/logging.module';
+export { redactSecrets, redactUrl, isSecretKey, REDACTED } from './lib/logging/redact';
+export { DependencyHealthIndicators } from './lib/health/dependency.health';
+export { runService } from './lib/bootstrap/run-service';
+export { StorageModule, DYNAMO_CLIENTS, DYNAMO_CONFIG, CLOCK, REPOSITORIES, pingStorage } from './lib/storage/storage.module';

@@ -1,0 +1,128 @@
+import { ConfigError } from './config-error';
+import { loadGatewayConfig } from './gateway.config';
+import { loadToolsConfig } from './tools.config';
+
+const jwks = JSON.stringify({ keys: [{ kty: 'oct', k: 'x', kid: 'k1' }] });
+
+const gatewayEnv = (): NodeJS.ProcessEnv => ({
+  COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+  COGNITO_CLIENT_ID: 'gateway-client',
+  COGNITO_CLIENT_SECRET: 'upstream-secret',
+  COGNITO_DOMAIN: 'myapp.auth.eu-west-1.amazoncognito.com',
+  GATEWAY_ISSUER: 'https://mcp.example.com',
+  MCP_RESOURCES: 'https://mcp.example.com/mcp',
+  GATEWAY_SIGNING_KEYS: jwks,
+  TOKEN_ENCRYPTION_KEYS: jwks,
+  STORAGE_ENCRYPTION_KEYS: jwks,
+  COOKIE_SECRET: 'c'.repeat(32),
+});
+
+function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration is parsed once, with every problem reported together', () => {
+  it('derives the Cognito URLs from the seed variables (COGNITO_USER_POOL_ID, COGNITO_DOMAIN)', () => {
+    const config = loadGatewayConfig(gatewayEnv());
+    expect(config.cognito.region).toBe('eu-west-1');
+    expect(config.cognito.issuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123');
+    expect(config.cognito.jwksUrl).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json');
+    expect(config.cognito.authorizeUrl).toBe('https://myapp.auth.eu-west-1.amazoncognito.com/oauth2/authorize');
+    expect(config.cognito.tokenUrl).toBe('https://myapp.auth.eu-west-1.amazoncognito.com/oauth2/token');
+    expect(config.runtime.port).toBe(3000);
+    expect(config.http.secureCookies).toBe(true);
+  });
+
+  it('lets COGNITO_ISSUER point the issuer and JWKS at local-idp', () => {
+    const config = loadGatewayConfig({
+      ...gatewayEnv(),
+      COGNITO_USER_POOL_ID: 'local_devpool',
+      COGNITO_DOMAIN: 'http://127.0.0.1:9000',
+      COGNITO_ISSUER: 'http://127.0.0.1:9000/local_devpool',
+      COGNITO_REGION: 'us-east-1',
+    });
+    expect(config.cognito.issuer).toBe('http://127.0.0.1:9000/local_devpool');
+    expect(config.cognito.jwksUrl).toBe('http://127.0.0.1:9000/local_devpool/.well-known/jwks.json');
+    expect(config.cognito.authorizeUrl).toBe('http://127.0.0.1:9000/oauth2/authorize');
+  });
+
+  it('reports every missing or invalid variable in one error, naming variables but never values', () => {
+    const secret = 'not-a-url-but-a-secret-value';
+    const problems = problemsOf(() =>
+      loadGatewayConfig({ GATEWAY_ISSUER: secret, PORT: '70000', SECURE_COOKIES: 'maybe' }),
+    );
+    const text = problems.join('\n');
+    for (const name of [
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+      'COGNITO_CLIENT_SECRET',
+      'COGNITO_DOMAIN',
+      'GATEWAY_ISSUER',
+      'MCP_RESOURCES',
+      'GATEWAY_SIGNING_KEYS',
+      'TOKEN_ENCRYPTION_KEYS',
+      'STORAGE_ENCRYPTION_KEYS',
+      'COOKIE_SECRET',
+      'PORT',
+      'SECURE_COOKIES',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain(secret);
+  });
+
+  it('refuses plain http for a non-loopback issuer (OAuth 2.1 §1.5) but allows it on loopback', () => {
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), GATEWAY_ISSUER: 'http://mcp.example.com' }))).toEqual([
+      'GATEWAY_ISSUER must use https (http is allowed only for loopback hosts)',
+    ]);
+    const local = loadGatewayConfig({ ...gatewayEnv(), GATEWAY_ISSUER: 'http://127.0.0.1:3000/' });
+    expect(local.issuer).toBe('http://127.0.0.1:3000');
+    expect(local.http.secureCookies).toBe(false);
+  });
+
+  it('treats http://localhost.evil.com as a non-loopback host', () => {
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), GATEWAY_ISSUER: 'http://localhost.evil.com' }))).toHaveLength(1);
+  });
+
+  it('rejects key material that is not a JWK Set', () => {
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), GATEWAY_SIGNING_KEYS: '{"keys":[]}' }))).toEqual([
+      'GATEWAY_SIGNING_KEYS must be a JSON JWK Set: {"keys":[...]} with at least one key',
+    ]);
+  });
+
+  it('rejects a resource list with an invalid entry', () => {
+    const problems = problemsOf(() =>
+      loadGatewayConfig({ ...gatewayEnv(), MCP_RESOURCES: 'https://mcp.example.com/mcp,ftp://x' }),
+    );
+    expect(problems[0]).toMatch(/^MCP_RESOURCES "ftp:\/\/x"/);
+  });
+
+  it('treats empty strings as unset (compose files pass VAR=)', () => {
+    const config = loadGatewayConfig({ ...gatewayEnv(), PORT: '', LOG_LEVEL: '' });
+    expect(config.runtime.port).toBe(3000);
+    expect(config.runtime.logLevel).toBe('info');
+  });
+
+  it('parses the tools service environment with its own defaults', () => {
+    const config = loadToolsConfig({
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+      COGNITO_CLIENT_ID: 'gateway-client',
+      COGNITO_DOMAIN: 'https://auth.example.com',
+      MCP_RESOURCE: 'https://mcp.example.com/mcp',
+      GATEWAY_ISSUER: 'https://mcp.example.com',
+      TOKEN_ENCRYPTION_KEYS: jwks,
+      ALLOWED_ORIGINS: 'https://claude.ai, https://app.example.com',
+    });
+    expect(config.runtime.port).toBe(3001);
+    expect(config.gateway.jwksUrl).toBe('https://mcp.example.com/.well-known/jwks.json');
+    expect(config.allowedOrigins).toEqual(['https://claude.ai', 'https://app.example.com']);
+    expect(config.scopes).toEqual(['mcp-server/read', 'mcp-server/write']);
+    expect(config.dynamodb).toEqual({ region: 'us-east-1', tableName: 'mcp-cognito', endpoint: undefined, createTable: false });
+  });
+});

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { cognitoEnvSchema, toCognitoConfig, type CognitoConfig } from './cognito.config';
+import { envInt, envList, envPublicUrl } from './env-parsing';
+import { envJwkSet } from './key-material';
+import { parseEnvironment } from './parse-environment';
+import {
+  runtimeEnvSchema,
+  toDynamoDbConfig,
+  toRuntimeConfig,
+  type DynamoDbConfig,
+  type RuntimeConfig,
+} from './runtime.config';
+
+export const toolsEnvSchema = runtimeEnvSchema.extend({
+  ...cognitoEnvSchema.shape,
+  PORT: envInt(3001, 1, 65535),
+  /** This server's canonical resource URL (RFC 8707/9728): the MCP endpoint, no trailing slash. */
+  MCP_RESOURCE: envPublicUrl(),
+  /** The gateway's issuer; tokens must carry exactly this `iss`. */
+  GATEWAY_ISSUER: envPublicUrl(),
+  /** Where the gateway's JWKS is fetched from; defaults to `<GATEWAY_ISSUER>/.well-known/jwks.json`. */
+  GATEWAY_JWKS_URL: envPublicUrl().optional(),
+  /** Decrypts the `cognito_token` claim (shared with the gateway). */
+  TOKEN_ENCRYPTION_KEYS: envJwkSet(),
+  /** Browser origins allowed to call /mcp (DNS-rebinding protection); requests without Origin pass. */
+  ALLOWED_ORIGINS: envList(),
+  /** Scopes advertised in the Protected Resource Metadata. */
+  MCP_SCOPES: envList().default(['mcp-server/read', 'mcp-server/write']),
+  CLOCK_TOLERANCE_SECONDS: envInt(30, 0, 300),
+  TOKEN_CACHE_MAX_ENTRIES: envInt(10_000, 0, 1_000_000),
+});
+
+export type ToolsEnv = z.infer<typeof toolsEnvSchema>;
+
+export interface ToolsConfig {
+  service: 'mcp-tools';
+  runtime: RuntimeConfig;
+  dynamodb: DynamoDbConfig;
+  cognito: CognitoConfig;
+  resource: string;
+  gateway: { issuer: string; jwksUrl: string };
+  tokenEncryptionKeys: string;
+  allowedOrigins: string[];
+  scopes: string[];
+  validation: { clockToleranceSeconds: number; cacheMaxEntries: number };
+}
+
+/** Parses the tools service's environment once; throws a {@link ConfigError} listing every problem. */
+export function loadToolsConfig(env: NodeJS.ProcessEnv = process.env): ToolsConfig {
+  const e = parseEnvironment('mcp-tools', toolsEnvSchema, env);
+  return {
+    service: 'mcp-tools',
+    runtime: toRuntimeConfig(e, e.PORT),
+    dynamodb: toDynamoDbConfig(e),
+    cognito: toCognitoConfig(e),
+    resource: e.MCP_RESOURCE,
+    gateway: { issuer: e.GATEWAY_ISSUER, jwksUrl: e.GATEWAY_JWKS_URL ?? `${e.GATEWAY_ISSUER}/.well-known/jwks.json` },
+    tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    scopes: e.MCP_SCOPES,
+    validation: { clockToleranceSeconds: e.CLOCK_TOLERANCE_SECONDS, cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Secrets never reach the logs (DESIGN.md §7): tokens, codes, verifiers, secrets, passwords, cookies
+ * and Authorization headers are replaced before a line is written, wherever they sit in the object.
+ */
+export const REDACTED = '[redacted]';
+
+/** Keys whose values are secret: any key containing "token", "secret", "password", and the OAuth names. */
+const SECRET_KEY =
+  /token|secret|password|passwd|authorization|cookie|^code$|code_verifier|codeverifier|^assertion$|^state$|^nonce$/i;
+
+/** Query parameters that carry secrets (authorization responses put `code` in the URL). */
+const SECRET_QUERY = /token|secret|password|^code$|code_verifier|^state$|^nonce$/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/**
+ * Returns a copy of `value` with secret-named keys replaced. Only plain objects and arrays are walked
+ * (never sockets, requests or class instances), to a bounded depth.
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1);
+  }
+  return out as T;
+}
+
+/** `"/callback?code=abc&state=x"` -> `"/callback?code=[redacted]&state=[redacted]"`. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const key of [...new Set(params.keys())]) {
+    if (SECRET_QUERY.test(key)) params.set(key, REDACTED);
+  }
+  return `${url.slice(0, q)}?${params.toString().replace(/%5Bredacted%5D/g, REDACTED)}`;
+}

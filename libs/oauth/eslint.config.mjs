@@ -1,0 +1,3 @@
+import baseConfig from '../../eslint.routing.mjs';
+
+export default [...baseConfig];

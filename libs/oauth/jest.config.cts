@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'oauth',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/oauth',
+};

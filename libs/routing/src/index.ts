@@ -1,0 +1,1 @@
+export { ROUTES, pathMatches, pathsOf, routeFor, type RouteRule, type ServiceName } from './lib/routes';

@@ -1,0 +1,36 @@
+import { systemClock, type Clock } from './clock';
+import type { DynamoClients } from './dynamo-clients';
+import type { StorageContext } from './item-store';
+import {
+  AuthorizationCodeRepository,
+  ClientRepository,
+  GrantRepository,
+  NoteRepository,
+  PendingAuthorizationRepository,
+  RateLimitRepository,
+  RevokedTokenRepository,
+} from './repositories';
+
+export interface Repositories {
+  clients: ClientRepository;
+  pendingAuthorizations: PendingAuthorizationRepository;
+  authorizationCodes: AuthorizationCodeRepository;
+  grants: GrantRepository;
+  notes: NoteRepository;
+  rateLimits: RateLimitRepository;
+  revokedTokens: RevokedTokenRepository;
+}
+
+/** Every repository on one table and one clock (the real clock unless given). */
+export function createRepositories(clients: DynamoClients, clock: Clock = systemClock): Repositories {
+  const ctx: StorageContext = { clients, clock };
+  return {
+    clients: new ClientRepository(ctx),
+    pendingAuthorizations: new PendingAuthorizationRepository(ctx),
+    authorizationCodes: new AuthorizationCodeRepository(ctx),
+    grants: new GrantRepository(ctx),
+    notes: new NoteRepository(ctx),
+    rateLimits: new RateLimitRepository(ctx),
+    revokedTokens: new RevokedTokenRepository(ctx),
+  };
+}

@@ -1,0 +1,128 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { isConditionalCheckFailed } from '../errors';
+import { ItemStore, isLive, omit, toRecord, type StorageContext } from '../item-store';
+import { keys } from '../keys';
+import type { UpstreamTokenSet } from '../upstream-tokens';
+
+/** What an MCP authorization code stands for (DESIGN §2.4). Stored under the code's SHA-256 only. */
+export interface AuthorizationCodeRecord {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  codeChallengeMethod: 'S256';
+  scope: string;
+  resource: string;
+  sub: string;
+  username: string;
+  /** Encrypted Cognito tokens from the callback. */
+  upstream: UpstreamTokenSet;
+}
+
+export interface StoredAuthorizationCode extends AuthorizationCodeRecord {
+  createdAt: number;
+  expiresAt: number;
+  /** Epoch seconds of the first (only valid) redemption. */
+  consumedAt?: number;
+  /** Grant issued by the first redemption: revoke it on replay (RFC 6749 §10.5). */
+  grantId?: string;
+}
+
+export type ConsumeCodeResult =
+  | { status: 'ok'; record: StoredAuthorizationCode }
+  | { status: 'replayed'; record: StoredAuthorizationCode }
+  | { status: 'not_found' }
+  | { status: 'expired' };
+
+const KIND = 'code';
+/** Codes live ~60 s (RFC 6749 §4.1.2 recommends at most 10 min). */
+export const DEFAULT_CODE_TTL_SECONDS = 60;
+/** A redeemed code is kept this long so that a replay is recognised and its grant revoked. */
+export const CONSUMED_CODE_RETENTION_SECONDS = 600;
+
+/** `CODE#<sha256 hex>`: single-use authorization codes (RFC 6749 §4.1.2, §10.5). */
+export class AuthorizationCodeRepository {
+  private readonly store: ItemStore;
+
+  constructor(ctx: StorageContext) {
+    this.store = new ItemStore(ctx);
+  }
+
+  /** @throws ItemAlreadyExistsError */
+  async create(codeHash: string, record: AuthorizationCodeRecord, ttlSeconds = DEFAULT_CODE_TTL_SECONDS): Promise<void> {
+    const now = this.store.nowSeconds();
+    await this.store.putNew({ ...keys.code(codeHash), kind: KIND, ...record, createdAt: now, expiresAt: now + ttlSeconds });
+  }
+
+  /** Reads a live, unconsumed code without using it (validate before consuming: DESIGN §7). */
+  async peek(codeHash: string): Promise<StoredAuthorizationCode | undefined> {
+    const record = await this.store.getLive<StoredAuthorizationCode>(keys.code(codeHash), KIND);
+    return record && record.consumedAt === undefined ? record : undefined;
+  }
+
+  /**
+   * RFC 6749 §4.1.2: a code is used once. One conditional UpdateItem marks it consumed; of N concurrent
+   * calls exactly one gets `ok`. On a failed condition one consistent GetItem says why (dynalite
+   * ignores ReturnValuesOnConditionCheckFailure). `grantId` may be reserved here so that a replay
+   * racing the first redemption still learns which grant to revoke (RFC 6749 §10.5).
+   */
+  async consume(codeHash: string, options: { grantId?: string } = {}): Promise<ConsumeCodeResult> {
+    const key = keys.code(codeHash);
+    const now = this.store.nowSeconds();
+    // Marks this attempt: an SDK retry of a write that did succeed must not look like a replay.
+    const attempt = randomUUID();
+    try {
+      const out = await this.store.doc.send(
+        new UpdateCommand({
+          TableName: this.store.tableName,
+          Key: key,
+          UpdateExpression: options.grantId
+            ? 'SET consumedAt = :now, consumedBy = :attempt, expiresAt = :retain, grantId = :grantId'
+            : 'SET consumedAt = :now, consumedBy = :attempt, expiresAt = :retain',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(consumedAt) AND expiresAt > :now',
+          ExpressionAttributeValues: {
+            ':now': now,
+            ':attempt': attempt,
+            ':retain': now + CONSUMED_CODE_RETENTION_SECONDS,
+            ...(options.grantId ? { ':grantId': options.grantId } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { status: 'ok', record: this.strip(out.Attributes) };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+    const item = await this.store.getRaw(key);
+    const record = toRecord<StoredAuthorizationCode & { consumedBy?: string }>(item, KIND);
+    if (!record) return { status: 'not_found' };
+    if (record.consumedAt === undefined) return isLive(item, now) ? { status: 'not_found' } : { status: 'expired' };
+    if (!isLive(item, now)) return { status: 'not_found' }; // past the replay retention: gone
+    if (record.consumedBy === attempt) return { status: 'ok', record: this.strip(item) };
+    return { status: 'replayed', record: this.strip(item) };
+  }
+
+  /** Records the grant the first redemption issued. Only on a consumed code; never overwrites. */
+  async attachGrant(codeHash: string, grantId: string): Promise<boolean> {
+    try {
+      await this.store.doc.send(
+        new UpdateCommand({
+          TableName: this.store.tableName,
+          Key: keys.code(codeHash),
+          UpdateExpression: 'SET grantId = :grantId',
+          ConditionExpression: 'attribute_exists(consumedAt) AND attribute_not_exists(grantId)',
+          ExpressionAttributeValues: { ':grantId': grantId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  private strip(item: Record<string, unknown> | undefined): StoredAuthorizationCode {
+    // consumedBy is bookkeeping of this repository, not part of the record
+    return omit(toRecord<Record<string, unknown>>(item, KIND) ?? {}, ['consumedBy']) as unknown as StoredAuthorizationCode;
+  }
+}

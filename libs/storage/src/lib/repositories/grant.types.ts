@@ -1,0 +1,54 @@
+import type { UpstreamTokenSet } from '../upstream-tokens';
+
+/**
+ * A refresh-token family (DESIGN §3): one item per grant. Refresh tokens are `<grantId>.<secret>` and
+ * only SHA-256 hashes of them are stored; the Cognito tokens are ciphertext (UpstreamTokenSet).
+ */
+export interface GrantRecord {
+  grantId: string;
+  clientId: string;
+  sub: string;
+  username: string;
+  scope: string;
+  resource: string;
+  /** Hash of the only refresh token that rotates normally. */
+  currentRefreshHash: string;
+  /** Hash of the token rotated out last: reuse within the grace window is a concurrent refresh. */
+  previousRefreshHash?: string;
+  /** Epoch seconds of the last rotation. */
+  rotatedAt?: number;
+  /** 0 at creation, +1 per rotation: the optimistic-lock version of the family. */
+  generation: number;
+  status: 'active' | 'revoked';
+  revokedReason?: GrantRevocationReason;
+  revokedAt?: number;
+  upstream: UpstreamTokenSet;
+  createdAt: number;
+  /** Absolute end of the grant (epoch seconds), also the TTL. */
+  expiresAt: number;
+}
+
+export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' | 'code_replay' | 'upstream_revoked' | 'admin';
+
+export type NewGrant = Omit<GrantRecord, 'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>;
+
+export interface RotateInput {
+  /** Rotate only if this is still the current hash (the token the client presented)... */
+  expectedCurrentHash?: string;
+  /** ...or only if the family is still at this generation. At least one is required. */
+  expectedGeneration?: number;
+  newHash: string;
+  /** Written in the same UpdateItem: refreshed Cognito tokens, a new absolute expiry. */
+  updates?: { upstream?: UpstreamTokenSet; expiresAt?: number };
+}
+
+/** `conflict`: the condition failed; `current` is the grant as it is now (revoked, rotated, ...). */
+export type GrantWriteResult =
+  | { status: 'ok'; grant: GrantRecord }
+  | { status: 'conflict'; current: GrantRecord }
+  | { status: 'not_found' };
+
+export type RevokeGrantResult =
+  | { status: 'revoked'; grant: GrantRecord }
+  | { status: 'already_revoked'; grant: GrantRecord }
+  | { status: 'not_found' };

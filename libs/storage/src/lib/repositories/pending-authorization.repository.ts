@@ -1,0 +1,72 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../errors';
+import { ItemStore, isLive, toRecord, type StorageContext } from '../item-store';
+import { keys } from '../keys';
+
+/**
+ * The client's original /authorize request, stored after consent under a random session id that
+ * travels as the upstream `state` (DESIGN §2.3). Also the passport state store's record: it carries
+ * the upstream PKCE verifier for the Cognito leg.
+ */
+export interface PendingAuthorizationRecord {
+  clientId: string;
+  redirectUri: string;
+  /** The client's `state`, echoed back on the final redirect. */
+  clientState?: string;
+  /** RFC 7636: only S256 is accepted (DESIGN §7). */
+  codeChallenge: string;
+  codeChallengeMethod: 'S256';
+  scope: string;
+  /** RFC 8707 resource indicator. */
+  resource: string;
+  /** PKCE verifier of the gateway's own request to Cognito (secret, lives ~10 min, single use). */
+  upstreamCodeVerifier?: string;
+  upstreamNonce?: string;
+}
+
+export interface StoredPendingAuthorization extends PendingAuthorizationRecord {
+  createdAt: number;
+  expiresAt: number;
+}
+
+const KIND = 'session';
+
+/** `SESSION#<id>`: pending authorization requests, single use. */
+export class PendingAuthorizationRepository {
+  private readonly store: ItemStore;
+
+  constructor(ctx: StorageContext) {
+    this.store = new ItemStore(ctx);
+  }
+
+  /**
+   * Stores the request under `id` for `ttlSeconds` (~600). Never overwrites.
+   * @throws ItemAlreadyExistsError
+   */
+  async create(id: string, record: PendingAuthorizationRecord, ttlSeconds: number): Promise<void> {
+    const now = this.store.nowSeconds();
+    await this.store.putNew({ ...keys.session(id), kind: KIND, ...record, createdAt: now, expiresAt: now + ttlSeconds });
+  }
+
+  /**
+   * Single use: one conditional DeleteItem returning the old item. Of N concurrent calls at most one
+   * gets the record; an expired record is deleted and treated as absent.
+   */
+  async consume(id: string): Promise<StoredPendingAuthorization | undefined> {
+    try {
+      const out = await this.store.doc.send(
+        new DeleteCommand({
+          TableName: this.store.tableName,
+          Key: keys.session(id),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      if (!isLive(out.Attributes, this.store.nowSeconds())) return undefined;
+      return toRecord<StoredPendingAuthorization>(out.Attributes, KIND);
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return undefined;
+      throw err;
+    }
+  }
+}

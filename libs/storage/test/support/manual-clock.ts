@@ -1,0 +1,14 @@
+import type { Clock } from '../../src';
+
+/** A clock that only moves when told to: expiry is tested without sleeping. */
+export class ManualClock implements Clock {
+  constructor(private ms = Date.now()) {}
+
+  now(): number {
+    return this.ms;
+  }
+
+  advanceSeconds(seconds: number): void {
+    this.ms += seconds * 1000;
+  }
+}

@@ -1,0 +1,54 @@
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from '@mcp-cognito/dev-stack';
+import { createDynamoClients, ensureTable, pingTable, TTL_ATTRIBUTE, type DynamoClients } from '../src';
+import { testEndpoint, testEngine } from './support/test-storage';
+
+const opened: DynamoClients[] = [];
+function clientsFor(tableName: string, endpoint = testEndpoint()): DynamoClients {
+  const clients = createDynamoClients({ region: 'eu-west-1', endpoint, tableName, maxAttempts: 1 });
+  opened.push(clients);
+  return clients;
+}
+afterAll(() => opened.forEach((c) => c.destroy()));
+
+describe('ensureTable creates the single table idempotently', () => {
+  it('creates once, then reports it existed; TTL on expiresAt where the engine supports it', async () => {
+    const clients = clientsFor(`ensure-${Date.now()}`);
+    const first = await ensureTable(clients);
+    const again = await Promise.all([ensureTable(clients), ensureTable(clients)]);
+    expect(first.created).toBe(true);
+    expect(again.map((r) => r.created)).toEqual([false, false]);
+    if (testEngine() === 'dynalite') {
+      expect(first.ttl).toBe('unsupported'); // dynalite: no UpdateTimeToLive
+    } else {
+      expect(first.ttl).toBe('enabled');
+      const ttl = await clients.client.send(new DescribeTimeToLiveCommand({ TableName: clients.tableName }));
+      expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: TTL_ATTRIBUTE, TimeToLiveStatus: 'ENABLED' });
+    }
+  });
+
+  it('does not swallow TTL failures other than "operation unknown"', async () => {
+    const clients = clientsFor(`ensure-ttl-${Date.now()}`);
+    clients.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateTimeToLiveCommand') {
+          throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    await expect(ensureTable(clients)).rejects.toThrow('not allowed');
+  });
+});
+
+describe('pingTable reports table health without throwing', () => {
+  it('ok for an ACTIVE table, not_found for a missing one, unavailable when nothing listens', async () => {
+    const clients = clientsFor(`ping-${Date.now()}`);
+    await ensureTable(clients);
+    expect(await pingTable(clients)).toMatchObject({ ok: true, status: 'ACTIVE', tableName: clients.tableName });
+    expect(await pingTable(clientsFor('no-such-table'))).toMatchObject({ ok: false, reason: 'not_found' });
+    const dead = clientsFor('any', `http://127.0.0.1:${await freePort()}`);
+    expect(await pingTable(dead, { timeoutMs: 1_000 })).toMatchObject({ ok: false, reason: 'unavailable' });
+  });
+});
