@@ -26,12 +26,14 @@ export default [
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
             // layers
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:nest', 'type:domain', 'type:data-access', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:nest', 'type:domain', 'type:data-access', 'type:util', 'type:tooling'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: ['@nestjs/*'] },
             { sourceTag: 'type:nest', onlyDependOnLibsWithTags: ['type:nest', 'type:domain', 'type:data-access', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: frameworkFree },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'], bannedExternalImports: frameworkFree },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: frameworkFree },
+            // dev/test tooling (embedded DynamoDB, local stack): may use the framework-free libs, never Nest.
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling', 'type:domain', 'type:data-access', 'type:util'], bannedExternalImports: frameworkFree },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:util', 'type:domain', 'type:data-access'] },
             // scopes
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
@@ -52,6 +54,7 @@ export default [
         {
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['scope:tools'] },
             { sourceTag: 'scope:tools', notDependOnLibsWithTags: ['scope:gateway'] },
             { sourceTag: 'type:util', bannedExternalImports: frameworkFree },

@@ -15,7 +15,11 @@ module.exports = {
       compiler: 'tsc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
-      assets: ['./src/assets'],
+      // dev-users.json ships next to main.js so the bundle finds its default users without the workspace.
+      assets: [
+        './src/assets',
+        { input: '.', glob: 'dev-users.json', output: '.' },
+      ],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,

@@ -1,1 +1,9 @@
-
+export * from './lib/dynamodb';
+export * from './lib/local-idp-process';
+export * from './lib/local-stack/dev-secrets';
+export * from './lib/local-stack/local-stack';
+export * from './lib/local-stack/service-process';
+export * from './lib/local-stack/workspace-root';
+export * from './lib/testing/http-browser';
+export * from './lib/testing/oauth-test-client';
+export * from './lib/local-stack/service-environments';

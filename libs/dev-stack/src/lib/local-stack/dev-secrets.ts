@@ -1,0 +1,75 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, linkSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
+import { generateEncryptionKeySet, generateSigningKeySet } from '@mcp-cognito/tokens';
+
+/**
+ * Keys and secrets of the local stack, generated once into the git-ignored `.local/` folder so that
+ * restarts and several instances of a service share them (DESIGN.md §6). In AWS the same values
+ * come from Secrets Manager.
+ */
+export interface DevSecrets {
+  /** GATEWAY_SIGNING_KEYS: private ES256 JWK Set. */
+  gatewaySigningKeys: string;
+  /** TOKEN_ENCRYPTION_KEYS: A256GCM `oct` JWK Set for the `cognito_token` claim. */
+  tokenEncryptionKeys: string;
+  /** STORAGE_ENCRYPTION_KEYS: A256GCM `oct` JWK Set for Cognito tokens at rest. */
+  storageEncryptionKeys: string;
+  cookieSecret: string;
+  /** The gateway's app-client secret at local-idp (COGNITO_CLIENT_SECRET). */
+  cognitoClientSecret: string;
+  /** LOCAL_IDP_SIGNING_JWKS: local-idp's private RS256 JWK Set (Cognito signs with RS256). */
+  localIdpSigningJwks: string;
+  /** LOCAL_IDP_COOKIE_KEYS */
+  localIdpCookieKeys: string;
+}
+
+const FILE = 'dev-secrets.json';
+
+/** local-idp signs like Cognito: RS256. */
+async function rsaKeySet(): Promise<string> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const jwk = await exportJWK(privateKey);
+  return JSON.stringify({ keys: [{ ...jwk, kid: `rs256-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' }] });
+}
+
+async function generate(): Promise<DevSecrets> {
+  return {
+    gatewaySigningKeys: await generateSigningKeySet(),
+    tokenEncryptionKeys: await generateEncryptionKeySet(),
+    storageEncryptionKeys: await generateEncryptionKeySet(),
+    cookieSecret: randomBytes(32).toString('base64url'),
+    cognitoClientSecret: randomBytes(24).toString('base64url'),
+    localIdpSigningJwks: await rsaKeySet(),
+    localIdpCookieKeys: [randomBytes(24).toString('base64url'), randomBytes(24).toString('base64url')].join(','),
+  };
+}
+
+/**
+ * Reads `<dir>/dev-secrets.json`, creating it (mode 0600) on first use. Creation is atomic and
+ * first-writer-wins (a hard link cannot overwrite), so concurrent starters agree on one set.
+ */
+export async function loadOrCreateDevSecrets(dir: string): Promise<{ secrets: DevSecrets; created: boolean; path: string }> {
+  const path = join(dir, FILE);
+  if (existsSync(path)) return { secrets: JSON.parse(readFileSync(path, 'utf8')) as DevSecrets, created: false, path };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${FILE}.${process.pid}.${Date.now()}`);
+  writeFileSync(tmp, JSON.stringify(await generate(), null, 2), { mode: 0o600 });
+  let created = true;
+  try {
+    linkSync(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    created = false;
+  } finally {
+    unlinkSync(tmp);
+  }
+  return { secrets: JSON.parse(readFileSync(path, 'utf8')) as DevSecrets, created, path };
+}
+
+/** Used where a throwaway set is wanted (tests that must not touch `.local/`). */
+export async function generateDevSecrets(): Promise<DevSecrets> {
+  return generate();
+}
+

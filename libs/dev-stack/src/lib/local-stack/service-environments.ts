@@ -1,0 +1,80 @@
+import type { DevSecrets } from './dev-secrets';
+
+export const LOCAL_USER_POOL_ID = 'local_devpool';
+export const LOCAL_COGNITO_CLIENT_ID = 'mcp-gateway-local';
+
+export interface ServiceEnvironmentInput {
+  secrets: DevSecrets;
+  dynamoEndpoint: string;
+  idpUrl: string;
+  /** The gateway's public URL: its issuer. */
+  gatewayUrl: string;
+  /** The tools service's public URL; the MCP resource is `<toolsUrl>/mcp`. */
+  toolsUrl: string;
+  /** Extra gateway callback URLs local-idp must accept (several gateway instances in tests). */
+  extraCallbackUrls?: string[];
+  logLevel?: string;
+  logFormat?: 'json' | 'pretty';
+}
+
+/**
+ * The environment of each service in the local stack - the same variable names docker-compose and
+ * the AWS task definitions use (DESIGN.md §6), defined once for `npm start`, the tests and e2e.
+ * Ports (`PORT`, `LOCAL_IDP_PORT`) are added by the caller.
+ */
+export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
+  idp: Record<string, string>;
+  gateway: Record<string, string>;
+  tools: Record<string, string>;
+} {
+  const { secrets } = input;
+  const common = {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: input.logLevel ?? 'info',
+    LOG_FORMAT: input.logFormat ?? 'json',
+    AWS_REGION: 'us-east-1',
+    // DynamoDB Local accepts only alphanumeric access keys.
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: input.dynamoEndpoint,
+    DYNAMODB_TABLE: 'mcp-cognito',
+    DYNAMODB_CREATE_TABLE: 'true',
+    COGNITO_USER_POOL_ID: LOCAL_USER_POOL_ID,
+    COGNITO_CLIENT_ID: LOCAL_COGNITO_CLIENT_ID,
+    COGNITO_DOMAIN: input.idpUrl,
+    COGNITO_ISSUER: `${input.idpUrl}/${LOCAL_USER_POOL_ID}`,
+    COGNITO_REGION: 'us-east-1',
+  };
+  const mcpUrl = `${input.toolsUrl}/mcp`;
+  return {
+    idp: {
+      LOCAL_IDP_HOST: '127.0.0.1',
+      LOCAL_IDP_BASE_URL: input.idpUrl,
+      COGNITO_USER_POOL_ID: LOCAL_USER_POOL_ID,
+      COGNITO_CLIENT_ID: LOCAL_COGNITO_CLIENT_ID,
+      COGNITO_CLIENT_SECRET: secrets.cognitoClientSecret,
+      LOCAL_IDP_REDIRECT_URIS: [`${input.gatewayUrl}/callback`, ...(input.extraCallbackUrls ?? [])].join(','),
+      LOCAL_IDP_SIGNING_JWKS: secrets.localIdpSigningJwks,
+      LOCAL_IDP_COOKIE_KEYS: secrets.localIdpCookieKeys,
+    },
+    gateway: {
+      ...common,
+      COGNITO_CLIENT_SECRET: secrets.cognitoClientSecret,
+      GATEWAY_ISSUER: input.gatewayUrl,
+      MCP_RESOURCES: mcpUrl,
+      GATEWAY_SIGNING_KEYS: secrets.gatewaySigningKeys,
+      TOKEN_ENCRYPTION_KEYS: secrets.tokenEncryptionKeys,
+      STORAGE_ENCRYPTION_KEYS: secrets.storageEncryptionKeys,
+      COOKIE_SECRET: secrets.cookieSecret,
+    },
+    tools: {
+      ...common,
+      MCP_RESOURCE: mcpUrl,
+      GATEWAY_ISSUER: input.gatewayUrl,
+      TOKEN_ENCRYPTION_KEYS: secrets.tokenEncryptionKeys,
+      // The MCP Inspector's default origin; other browser origins are refused (DNS rebinding).
+      ALLOWED_ORIGINS: 'http://localhost:6274,http://127.0.0.1:6274',
+    },
+  };
+}
