@@ -36,7 +36,9 @@ class TableBootstrap implements OnModuleInit {
 
 /** Checks the table answers (DescribeTable) for the health endpoints. */
 export async function pingStorage(clients: DynamoClients): Promise<Record<string, unknown>> {
-  return (await pingTable(clients)) as unknown as Record<string, unknown>;
+  const ping = await pingTable(clients);
+  if (!ping.ok) throw new Error(`table ${clients.tableName} ${ping.reason}: ${ping.detail}`);
+  return { table: clients.tableName, status: ping.status, latencyMs: ping.latencyMs };
 }
 
 /**

@@ -1,0 +1,69 @@
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { AccessDenied, InvalidRequest, ServerError, TemporarilyUnavailable } from '@mcp-cognito/oauth';
+import { REPOSITORIES } from '@mcp-cognito/nest-platform';
+import type { Repositories } from '@mcp-cognito/storage';
+import { SecurityEvents } from '../events/security-events';
+import { AuthorizationRedirectError } from '../http/client-redirect';
+import { PageError } from '../http/oauth-exception.filter';
+import { UpstreamRejectedError, UpstreamUnavailableError } from '../upstream/cognito-client';
+import { UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
+import type { RequestWithPending } from '../upstream/pending-authorization.store';
+
+/**
+ * Runs the passport strategy on `GET /callback` and turns every upstream failure into a clear answer:
+ * a page when the sign-in session cannot be tied to a client (forged, replayed or expired `state`),
+ * otherwise an OAuth error on the client's validated redirect URI. Nothing is half-written: the
+ * session is consumed once, and the MCP code is only created after everything succeeded.
+ */
+@Injectable()
+export class CognitoCallbackGuard extends AuthGuard('cognito') {
+  constructor(
+    @Inject(REPOSITORIES) private readonly repos: Repositories,
+    private readonly events: SecurityEvents,
+  ) {
+    super({ session: false });
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RequestWithPending>();
+    const query = req.query as Record<string, unknown>;
+    if (query['error'] !== undefined) {
+      // Cognito sent the user back with an error (RFC 6749 §4.1.2.1), e.g. access_denied.
+      const pending = typeof query['state'] === 'string' ? await this.repos.pendingAuthorizations.consume(query['state']).catch(() => undefined) : undefined;
+      const upstreamError = typeof query['error'] === 'string' ? query['error'].slice(0, 64) : 'invalid';
+      this.events.emit('upstream.error', { error: upstreamError, client_id: pending?.clientId });
+      if (!pending) throw new PageError(new InvalidRequest('The sign-in was cancelled or failed, and its session is unknown or expired.'));
+      const error =
+        upstreamError === 'access_denied'
+          ? new AccessDenied('The user did not authorize the request at the identity provider.')
+          : upstreamError === 'temporarily_unavailable'
+            ? new TemporarilyUnavailable('The identity provider is temporarily unavailable.')
+            : new ServerError(`upstream error ${upstreamError}`);
+      throw new AuthorizationRedirectError(error, pending.redirectUri, pending.clientState);
+    }
+    if (typeof query['code'] !== 'string' || typeof query['state'] !== 'string') {
+      throw new PageError(new InvalidRequest('The sign-in response is missing its code or state.'));
+    }
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<TUser>(err: unknown, user: TUser, info: unknown, context: ExecutionContext): TUser {
+    if (!err && user) return user;
+    const req = context.switchToHttp().getRequest<RequestWithPending>();
+    const pending = req.pendingAuthorization;
+    const reason = err instanceof Error ? err.message : ((info as { message?: string })?.message ?? 'state rejected');
+    this.events.emit('upstream.callback_rejected', { client_id: pending?.clientId, reason });
+    if (!pending) {
+      if (err instanceof UpstreamUnavailableError) throw new PageError(new TemporarilyUnavailable('The identity provider is unavailable. Try again shortly.'));
+      throw new PageError(new InvalidRequest('The sign-in session is unknown, expired or was already used. Start again from your application.', reason));
+    }
+    const error =
+      err instanceof UpstreamUnavailableError || (err instanceof Error && /jwks_unavailable/.test(err.message))
+        ? new TemporarilyUnavailable('The identity provider is temporarily unavailable. Try again shortly.', reason)
+        : err instanceof UpstreamRejectedError || err instanceof UpstreamTokenInvalidError
+          ? new ServerError(reason)
+          : new ServerError(reason);
+    throw new AuthorizationRedirectError(error, pending.redirectUri, pending.clientState);
+  }
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
+import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
+import { buildAuthorizationServerMetadata } from './authorization-server-metadata';
+
+/**
+ * Discovery: RFC 8414 metadata (also at the OIDC-style path that some MCP clients try first) and the
+ * public JWKS. The issuer has no path, so the path-inserted forms coincide with these.
+ */
+@Controller('.well-known')
+export class DiscoveryController {
+  private readonly metadata: Record<string, unknown>;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
+  ) {
+    this.metadata = buildAuthorizationServerMetadata(config);
+  }
+
+  @Get('oauth-authorization-server')
+  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Access-Control-Allow-Origin', '*')
+  authorizationServer() {
+    return this.metadata;
+  }
+
+  @Get('openid-configuration')
+  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Access-Control-Allow-Origin', '*')
+  openidConfiguration() {
+    return this.metadata;
+  }
+
+  /** Public keys only (active, next and retired: rotation overlap, DESIGN.md §3). */
+  @Get('jwks.json')
+  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Access-Control-Allow-Origin', '*')
+  @Header('Content-Type', 'application/jwk-set+json')
+  jwks() {
+    return this.keys.signingKeys.publicJwks;
+  }
+}

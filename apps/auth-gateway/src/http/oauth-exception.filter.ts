@@ -1,0 +1,76 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { InvalidClient, InvalidRequest, OAuthError, ServerError } from '@mcp-cognito/oauth';
+import { AuthorizationRedirectError } from './client-redirect';
+import { PAGE_HEADERS, renderErrorPage } from './html';
+
+/**
+ * Raised where the error must be shown to the user as a page instead of JSON or a redirect
+ * (RFC 6749 §4.1.2.1: never redirect before the client and redirect URI are validated).
+ */
+export class PageError extends Error {
+  constructor(readonly oauth: OAuthError) {
+    super(oauth.description);
+  }
+}
+
+/**
+ * The one exception filter of the gateway: OAuth errors become `{ error, error_description }` with
+ * `Cache-Control: no-store` (RFC 6749 §5.1/§5.2); page errors become an HTML page; anything
+ * unexpected becomes `server_error` with nothing leaked (the stack goes to the log only).
+ */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuth');
+
+  constructor(private readonly issuer: string) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    if (res.headersSent) return;
+
+    if (exception instanceof AuthorizationRedirectError) {
+      this.log(req, exception.oauth);
+      res.set({ 'Cache-Control': 'no-store' }).redirect(302, exception.location(this.issuer));
+      return;
+    }
+    if (exception instanceof PageError) {
+      this.log(req, exception.oauth);
+      res.status(exception.oauth.status).set(PAGE_HEADERS).send(renderErrorPage(exception.oauth.error, exception.oauth.description));
+      return;
+    }
+    const error = this.toOAuthError(exception);
+    this.log(req, error, exception);
+    res.status(error.status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    // RFC 6749 §5.2: a failed Basic authentication answers with a Basic challenge.
+    if (error instanceof InvalidClient && req.headers.authorization?.startsWith('Basic ')) {
+      res.set('WWW-Authenticate', 'Basic realm="oauth", charset="UTF-8"');
+    }
+    res.json(error.toJSON());
+  }
+
+  private toOAuthError(exception: unknown): OAuthError {
+    if (exception instanceof OAuthError) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      // Body-parser failures (malformed JSON / form) and unknown routes are client errors.
+      if (status === 404) return new (class extends InvalidRequest {
+        override readonly status = 404;
+      })('Not found.');
+      if (status < 500) return new InvalidRequest('The request is malformed.', exception.message);
+    }
+    const err = exception as { type?: string; status?: number; message?: string };
+    if (err?.type === 'entity.parse.failed' || err?.type === 'entity.too.large' || (typeof err?.status === 'number' && err.status < 500)) {
+      return new InvalidRequest('The request body could not be parsed.', err.message);
+    }
+    return new ServerError(exception instanceof Error ? exception.message : String(exception));
+  }
+
+  private log(req: Request, error: OAuthError, raw?: unknown): void {
+    const fields = { event: 'oauth.error', error: error.error, status: error.status, path: req.path, reason: error.reason };
+    if (error.status >= 500) this.logger.error({ ...fields, err: raw instanceof Error ? raw : undefined });
+    else this.logger.warn(fields);
+  }
+}

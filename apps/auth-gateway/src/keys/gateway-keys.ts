@@ -1,0 +1,53 @@
+import {
+  createAccessTokenSigner,
+  createCognitoVerifier,
+  parseEncryptionKeyRing,
+  parseSigningKeySet,
+  type AccessTokenSigner,
+  type CognitoVerifier,
+  type EncryptionKeyRing,
+  type SigningKeySet,
+} from '@mcp-cognito/tokens';
+import type { GatewayConfig } from '../app/gateway-config';
+
+/** Injection token for {@link GatewayKeys}. */
+export const GATEWAY_KEYS = Symbol('GATEWAY_KEYS');
+
+/**
+ * Every key the gateway holds, imported once at start (bad key material stops the start with a
+ * clear error). Public parts only ever leave through the JWKS endpoint.
+ */
+export interface GatewayKeys {
+  signingKeys: SigningKeySet;
+  signer: AccessTokenSigner;
+  /** Opens/seals the `cognito_token` claim (shared with the resource servers). */
+  tokenEncryption: EncryptionKeyRing;
+  /** Seals Cognito tokens at rest in DynamoDB (gateway only). */
+  storageEncryption: EncryptionKeyRing;
+  cognito: CognitoVerifier;
+}
+
+export async function loadGatewayKeys(config: GatewayConfig): Promise<GatewayKeys> {
+  const signingKeys = await parseSigningKeySet(config.keys.signingKeys, {
+    activeKid: config.keys.signingKeyId,
+    name: 'GATEWAY_SIGNING_KEYS',
+  });
+  const tokenEncryption = await parseEncryptionKeyRing(config.keys.tokenEncryptionKeys, 'TOKEN_ENCRYPTION_KEYS');
+  const storageEncryption = await parseEncryptionKeyRing(config.keys.storageEncryptionKeys, 'STORAGE_ENCRYPTION_KEYS');
+  return {
+    signingKeys,
+    tokenEncryption,
+    storageEncryption,
+    signer: createAccessTokenSigner({
+      issuer: config.issuer,
+      signingKeys,
+      tokenEncryptionKeys: tokenEncryption,
+      accessTokenTtlSeconds: config.lifetimes.accessTokenSeconds,
+    }),
+    cognito: createCognitoVerifier({
+      issuer: config.cognito.issuer,
+      clientId: config.cognito.clientId,
+      jwks: { url: config.cognito.jwksUrl },
+    }),
+  };
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import type { GatewayConfig } from './app/gateway-config';
+import { GATEWAY_CONFIG } from './app/gateway-config';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { CallbackController } from './callback/callback.controller';
+import { CognitoCallbackGuard } from './callback/cognito-callback.guard';
+import { ClientAuthenticator } from './clients/client-authentication';
+import { ClientRegistry } from './clients/client-registry.service';
+import { DiscoveryController } from './discovery/discovery.controller';
+import { SecurityEvents } from './events/security-events';
+import { GATEWAY_KEYS, loadGatewayKeys } from './keys/gateway-keys';
+import { RegistrationController } from './registration/registration.controller';
+import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
+import { GrantContext } from './token/grants/grant-context';
+import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { RevocationController } from './token/revocation.controller';
+import { TokenController } from './token/token.controller';
+import { CognitoClient } from './upstream/cognito-client';
+import { CognitoStrategy } from './upstream/cognito.strategy';
+
+/** The authorization server: discovery, registration, authorize/consent, callback, token, revoke. */
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController],
+  providers: [
+    { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => loadGatewayKeys(config) },
+    { provide: CognitoClient, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new CognitoClient(config.cognito, config.cognito.upstreamTimeoutMs) },
+    SecurityEvents,
+    ClientRegistry,
+    ClientAuthenticator,
+    CognitoStrategy,
+    CognitoCallbackGuard,
+    GrantContext,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+  ],
+  exports: [CognitoClient, GATEWAY_KEYS],
+})
+export class OAuthModule {}

@@ -1,0 +1,84 @@
+import { compactDecrypt, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, importJWK } from 'jose';
+import { GatewayHarness, ALICE } from './support/harness';
+import { CLIENT_REDIRECT, exchangeCode, obtainCode, register } from './support/mcp-client';
+
+/**
+ * DESIGN.md §2 phases 1-5 end to end at the gateway: registration, consent, Cognito (local-idp) sign-in,
+ * callback, code exchange - and the access token format of DESIGN.md §3 / RFC 9068.
+ */
+describe('authorization code flow through Cognito (DESIGN.md §2)', () => {
+  let h: GatewayHarness;
+
+  beforeAll(async () => {
+    h = await GatewayHarness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('issues an RFC 9068 access token bound to the resource, with the Cognito token sealed inside', async () => {
+    const client = await register(h.url);
+    const flow = await obtainCode(h.url, client, h.resource, ALICE);
+    // RFC 9207: the authorization response names the issuer.
+    expect(flow.iss).toBe(h.issuer);
+    expect(flow.state).toMatch(/^st-/);
+
+    const token = await exchangeCode(h.url, client, flow, h.resource);
+    expect(token.status).toBe(200);
+    expect(token.headers.get('cache-control')).toBe('no-store');
+    expect(token.body).toMatchObject({ token_type: 'Bearer', scope: 'mcp-server/read mcp-server/write' });
+    expect(typeof token.body['refresh_token']).toBe('string');
+    expect(token.body['expires_in']).toBeGreaterThan(0);
+
+    const accessToken = token.body['access_token'] as string;
+    const header = decodeProtectedHeader(accessToken);
+    expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
+    expect(typeof header.kid).toBe('string');
+
+    const jwks = createRemoteJWKSet(new URL(`${h.issuer}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(accessToken, jwks, { issuer: h.issuer, audience: h.resource, typ: 'at+jwt' });
+    expect(payload).toMatchObject({ sub: ALICE.sub, client_id: client.client_id, scope: 'mcp-server/read mcp-server/write' });
+    expect(typeof payload.jti).toBe('string');
+
+    // The bearer cannot read the Cognito token: it is a JWE, not a JWS, and no JWT segment leaks.
+    const sealed = payload['cognito_token'] as string;
+    expect(sealed.split('.')).toHaveLength(5);
+    expect(decodeProtectedHeader(sealed)).toMatchObject({ alg: 'dir', enc: 'A256GCM' });
+    expect(sealed).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
+
+    // The resource servers' key opens it, and it is a Cognito access token that verifies at the IdP.
+    const ringKey = (JSON.parse(h.secrets.tokenEncryptionKeys) as { keys: Array<{ k: string }> }).keys[0]!;
+    const key = await importJWK({ kty: 'oct', k: ringKey.k }, 'A256GCM');
+    const cognitoToken = new TextDecoder().decode((await compactDecrypt(sealed, key)).plaintext);
+    const idpJwks = createRemoteJWKSet(new URL(`${h.idp.issuer}/.well-known/jwks.json`));
+    const cognito = await jwtVerify(cognitoToken, idpJwks, { issuer: h.idp.issuer });
+    expect(cognito.payload).toMatchObject({ token_use: 'access', sub: ALICE.sub, client_id: 'mcp-gateway-local', username: 'alice' });
+    // DESIGN.md §3: the MCP token never outlives the Cognito token inside it.
+    expect(payload.exp!).toBeLessThanOrEqual(cognito.payload.exp!);
+  });
+
+  it('shows the gateway consent page with client name, redirect host and scopes, unframeable', async () => {
+    const client = await register(h.url, { client_name: '<script>alert(1)</script>' });
+    const flow = await obtainCode(h.url, client, h.resource, ALICE);
+    expect(flow.consentHtml).toBeDefined();
+    expect(flow.consentHtml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(flow.consentHtml).not.toContain('<script>alert(1)</script>');
+    expect(flow.consentHtml).toContain(new URL(CLIENT_REDIRECT).hostname);
+    expect(flow.consentHtml).toContain('mcp-server/read');
+    expect(flow.consentHtml).toContain('mcp-server/write');
+    expect(flow.consentHeaders?.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(flow.consentHeaders?.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('remembers consent per browser and client: the second authorization skips the page', async () => {
+    const client = await register(h.url);
+    const first = await obtainCode(h.url, client, h.resource, ALICE);
+    expect(first.consentHtml).toBeDefined();
+    const second = await obtainCode(h.url, client, h.resource, ALICE, { browser: first.browser });
+    expect(second.consentHtml).toBeUndefined();
+    // ...but another client in the same browser is asked again (consent is per client).
+    const other = await register(h.url);
+    const third = await obtainCode(h.url, other, h.resource, ALICE, { browser: first.browser });
+    expect(third.consentHtml).toBeDefined();
+  });
+});

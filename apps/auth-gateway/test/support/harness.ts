@@ -1,0 +1,97 @@
+import type { INestApplication } from '@nestjs/common';
+import { loadGatewayConfig, type GatewayConfig } from '@mcp-cognito/config';
+import {
+  buildServiceEnvironments,
+  freePort,
+  generateDevSecrets,
+  startDynalite,
+  startLocalIdpProcess,
+  type DevSecrets,
+  type EmbeddedDynamoDb,
+  type LocalIdpProcess,
+} from '@mcp-cognito/dev-stack';
+import { createGatewayApp } from '../../src/app/create-app';
+
+export const ALICE = { username: 'alice', password: 'alice-dev-password', sub: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f' };
+export const BOB = { username: 'bob', password: 'bob-dev-password', sub: '7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d' };
+
+export interface GatewayInstance {
+  app: INestApplication;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway as the tests see it: real HTTP on loopback, the real local-idp (a child process), and
+ * the real DynamoDB API (dynalite in-process). Several instances can share one table and one issuer,
+ * as behind a load balancer.
+ */
+export class GatewayHarness {
+  readonly instances: GatewayInstance[] = [];
+
+  private constructor(
+    readonly secrets: DevSecrets,
+    readonly dynamo: EmbeddedDynamoDb,
+    public idp: LocalIdpProcess,
+    readonly issuer: string,
+    readonly resource: string,
+    readonly env: Record<string, string>,
+    readonly idpEnv: Record<string, string>,
+    private readonly ports: number[],
+  ) {}
+
+  static async start(options: { instances?: number; gatewayEnv?: Record<string, string>; idpEnv?: Record<string, string> } = {}): Promise<GatewayHarness> {
+    const secrets = await generateDevSecrets();
+    const dynamo = await startDynalite();
+    const ports = await Promise.all(Array.from({ length: options.instances ?? 1 }, () => freePort()));
+    const idpPort = await freePort();
+    const issuer = `http://127.0.0.1:${ports[0]}`;
+    const env = buildServiceEnvironments({
+      secrets,
+      dynamoEndpoint: dynamo.endpoint,
+      idpUrl: `http://127.0.0.1:${idpPort}`,
+      gatewayUrl: issuer,
+      toolsUrl: 'http://127.0.0.1:65000',
+      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      extraCallbackUrls: ports.slice(1).map((p) => `http://127.0.0.1:${p}/callback`),
+    });
+    const idpEnv = { ...env.idp, ...options.idpEnv };
+    const idp = await startLocalIdpProcess({ port: idpPort, env: idpEnv });
+    const harness = new GatewayHarness(secrets, dynamo, idp, issuer, 'http://127.0.0.1:65000/mcp', { ...env.gateway, ...options.gatewayEnv }, idpEnv, ports);
+    for (const port of ports) await harness.startInstance(port);
+    return harness;
+  }
+
+  config(overrides: Record<string, string> = {}): GatewayConfig {
+    return loadGatewayConfig({ ...this.env, ...overrides });
+  }
+
+  async startInstance(port: number, overrides: Record<string, string> = {}): Promise<GatewayInstance> {
+    const app = await createGatewayApp(this.config(overrides));
+    await app.listen(port, '127.0.0.1');
+    const instance = { app, url: `http://127.0.0.1:${port}`, stop: () => app.close() };
+    this.instances.push(instance);
+    return instance;
+  }
+
+  /** Restarts local-idp with other settings (e.g. short token lifetimes), on the same port and keys. */
+  async restartIdp(extraEnv: Record<string, string> = {}): Promise<void> {
+    const port = Number(new URL(this.idp.baseUrl).port);
+    await this.idp.stop();
+    this.idp = await startLocalIdpProcess({ port, env: { ...this.idpEnv, ...extraEnv } });
+  }
+
+  get url(): string {
+    return this.instances[0]!.url;
+  }
+
+  get portList(): number[] {
+    return this.ports;
+  }
+
+  async stop(): Promise<void> {
+    for (const i of this.instances) await i.stop().catch(() => undefined);
+    await this.idp.stop().catch(() => undefined);
+    await this.dynamo.stop();
+  }
+}
