@@ -1,0 +1,150 @@
+import { HttpBrowser, parseForm, pkce } from '@mcp-cognito/dev-stack';
+import { GatewayHarness } from './support/harness';
+import { authorizationUrl, CLIENT_REDIRECT, register, type RegisteredClient } from './support/mcp-client';
+import { approveConsent, countItems } from './support/flow-steps';
+
+/**
+ * GET /authorize and POST /consent (RFC 6749 §4.1.1-§4.1.2.1, RFC 7636, RFC 8707, MCP security best
+ * practices): client and redirect URI first - errors there are pages, never redirects - then the rest,
+ * whose errors go back to the validated redirect URI with `state` and `iss`. Nothing is stored before
+ * the user approves.
+ */
+describe('authorization request rules', () => {
+  let h: GatewayHarness;
+  let client: RegisteredClient;
+  const { challenge } = pkce();
+
+  beforeAll(async () => {
+    h = await GatewayHarness.start();
+    client = await register(h.url);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const params = (extra: Record<string, string | undefined> = {}) => ({
+    client_id: client.client_id,
+    redirect_uri: CLIENT_REDIRECT,
+    response_type: 'code',
+    state: 'xyz',
+    scope: 'mcp-server/read',
+    resource: h.resource,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+
+  async function authorize(extra: Record<string, string | undefined>): Promise<Response> {
+    return fetch(authorizationUrl(h.url, params(extra)), { redirect: 'manual' });
+  }
+
+  describe('errors before the redirect URI is validated are shown as a page, never redirected', () => {
+    it.each([
+      ['an unknown client', { client_id: 'mcp_doesnotexist' }],
+      ['a missing client_id', { client_id: undefined }],
+      ['an unregistered redirect_uri', { redirect_uri: 'https://attacker.example.com/cb' }],
+      ['a mismatched path', { redirect_uri: 'http://127.0.0.1:43110/other' }],
+      ['http://localhost.evil.com (not loopback)', { redirect_uri: 'http://localhost.evil.com:43110/callback' }],
+      ['a redirect_uri with a fragment', { redirect_uri: `${CLIENT_REDIRECT}#frag` }],
+    ])('%s', async (_name, extra) => {
+      const res = await authorize(extra);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(await res.text()).toContain('Authorization error');
+    });
+
+    it('a loopback redirect URI may use another port (RFC 8252 §7.3)', async () => {
+      const res = await authorize({ redirect_uri: 'http://127.0.0.1:50999/callback' });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<form method="post" action="/consent">');
+    });
+  });
+
+  describe('errors after the redirect URI is validated go back to the client with state and iss', () => {
+    it.each([
+      ['PKCE missing (OAuth 2.1 §4.1.1)', { code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request'],
+      ['PKCE plain (S256 only)', { code_challenge_method: 'plain' }, 'invalid_request'],
+      ['a malformed challenge', { code_challenge: 'short' }, 'invalid_request'],
+      ['response_type=token', { response_type: 'token' }, 'unsupported_response_type'],
+      ['an unknown resource (RFC 8707)', { resource: 'https://other.example.com/mcp' }, 'invalid_target'],
+      ['an unknown scope', { scope: 'mcp-server/admin' }, 'invalid_scope'],
+    ])('%s', async (_name, extra, error) => {
+      const res = await authorize(extra);
+      expect(res.status).toBe(302);
+      const location = new URL(res.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(CLIENT_REDIRECT);
+      expect(location.searchParams.get('error')).toBe(error);
+      expect(location.searchParams.get('state')).toBe('xyz');
+      expect(location.searchParams.get('iss')).toBe(h.issuer);
+    });
+  });
+
+  it('ignores OIDC habit scopes (openid, offline_access) instead of failing', async () => {
+    const res = await authorize({ scope: 'openid offline_access mcp-server/read' });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('mcp-server/read');
+    expect(html).not.toContain('offline_access');
+  });
+
+  describe('consent is CSRF-protected and bound to the exact request', () => {
+    async function consentForm(browser: HttpBrowser) {
+      const url = authorizationUrl(h.url, params());
+      const page = await browser.get(url);
+      return parseForm(await page.text(), url);
+    }
+
+    it('a consent post without the CSRF token is refused with a page and stores nothing', async () => {
+      const before = await countItems(h);
+      const browser = new HttpBrowser();
+      const form = await consentForm(browser);
+      const { csrf: _csrf, ...fields } = form.fields;
+      const res = await browser.post(form.action, { ...fields, decision: 'approve' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await countItems(h)).toEqual(before);
+    });
+
+    it('a CSRF token from another browser is refused', async () => {
+      const form = await consentForm(new HttpBrowser());
+      const res = await new HttpBrowser().post(form.action, { ...form.fields, decision: 'approve' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    });
+
+    it('a CSRF token cannot approve a different request (tampered scope)', async () => {
+      const browser = new HttpBrowser();
+      const form = await consentForm(browser);
+      const res = await browser.post(form.action, { ...form.fields, scope: 'mcp-server/read mcp-server/write', decision: 'approve' });
+      expect(res.status).toBe(400);
+    });
+
+    it('deny at consent redirects with access_denied and stores nothing', async () => {
+      const before = await countItems(h);
+      const browser = new HttpBrowser();
+      const form = await consentForm(browser);
+      const res = await browser.post(form.action, { ...form.fields, decision: 'deny' });
+      expect(res.status).toBe(302);
+      const location = new URL(res.headers.get('location')!);
+      expect(location.searchParams.get('error')).toBe('access_denied');
+      expect(location.searchParams.get('state')).toBe('xyz');
+      expect(location.searchParams.get('iss')).toBe(h.issuer);
+      expect(await countItems(h)).toEqual(before);
+    });
+  });
+
+  it('approval stores the pending request under a random state and sends the browser to Cognito with the gateway client and its own PKCE', async () => {
+    const leg = await approveConsent(h, client);
+    const cognito = leg.cognitoUrl;
+    expect(`${cognito.origin}${cognito.pathname}`).toBe(`${h.idp.baseUrl}/oauth2/authorize`);
+    expect(cognito.searchParams.get('client_id')).toBe('mcp-gateway-local');
+    expect(cognito.searchParams.get('redirect_uri')).toBe(`${h.issuer}/callback`);
+    expect(cognito.searchParams.get('code_challenge_method')).toBe('S256');
+    // The gateway's own challenge, not the client's.
+    expect(cognito.searchParams.get('code_challenge')).not.toBe(challenge);
+    expect(leg.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(leg.state).not.toBe('client-state');
+    expect((await countItems(h))['SESSION']).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * The caller, as established from a verified access token.
+ */
+
+/** Who is calling, with what rights. Times are epoch seconds. Frozen: shared between cache hits. */
+export interface Principal {
+  /** The Cognito user's `sub` (equal in both tokens - the binding). */
+  readonly sub: string;
+  /** Cognito `username`. */
+  readonly username: string;
+  /** The MCP client (`client_id` of the gateway token). */
+  readonly clientId: string;
+  /** From the gateway token's `scope`. */
+  readonly scopes: readonly string[];
+  /** From the Cognito token's `cognito:groups` (empty when absent). */
+  readonly groups: readonly string[];
+  /** The gateway token's `jti`. */
+  readonly jti: string;
+  /** min(gateway `exp`, Cognito `exp`): when this principal stops being valid. */
+  readonly expiresAt: number;
+  /** The gateway token's `aud` (this server's resource URL). */
+  readonly audience: string;
+}
