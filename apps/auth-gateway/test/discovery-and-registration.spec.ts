@@ -1,0 +1,99 @@
+import { GatewayHarness } from './support/harness';
+import { CLIENT_REDIRECT } from './support/mcp-client';
+
+describe('RFC 8414 authorization server metadata', () => {
+  let h: GatewayHarness;
+  beforeAll(async () => {
+    h = await GatewayHarness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('publishes every field the MCP spec and the checklist require, with one byte-identical issuer', async () => {
+    const res = await fetch(`${h.url}/.well-known/oauth-authorization-server`);
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as Record<string, unknown>;
+    expect(m).toMatchObject({
+      issuer: h.issuer,
+      authorization_endpoint: `${h.issuer}/authorize`,
+      token_endpoint: `${h.issuer}/token`,
+      registration_endpoint: `${h.issuer}/register`,
+      revocation_endpoint: `${h.issuer}/revoke`,
+      jwks_uri: `${h.issuer}/.well-known/jwks.json`,
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      code_challenge_methods_supported: ['S256'],
+      scopes_supported: ['mcp-server/read', 'mcp-server/write'],
+      client_id_metadata_document_supported: true,
+      authorization_response_iss_parameter_supported: true,
+    });
+    const oidc = await (await fetch(`${h.url}/.well-known/openid-configuration`)).json();
+    expect(oidc).toEqual(m);
+  });
+
+  it('publishes only public key members in the JWKS', async () => {
+    const jwks = (await (await fetch(`${h.url}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };
+    expect(jwks.keys.length).toBeGreaterThan(0);
+    for (const k of jwks.keys) {
+      expect(Object.keys(k).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    }
+  });
+});
+
+describe('RFC 7591 dynamic client registration', () => {
+  let h: GatewayHarness;
+  beforeAll(async () => {
+    h = await GatewayHarness.start({ gatewayEnv: { REGISTRATION_RATE_LIMIT: '12', REGISTRATION_RATE_WINDOW: '60' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const post = (body: string, type = 'application/json') =>
+    fetch(`${h.url}/register`, { method: 'POST', headers: { 'content-type': type }, body });
+
+  it('registers a public client and returns 201 with the registered metadata, no secret', async () => {
+    const res = await post(JSON.stringify({ redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: 'none', client_name: 'Claude' }));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: 'none', client_name: 'Claude', grant_types: ['authorization_code'], response_types: ['code'] });
+    expect(body['client_id']).toMatch(/^mcp_/);
+    expect(typeof body['client_id_issued_at']).toBe('number');
+    expect(body).not.toHaveProperty('client_secret');
+  });
+
+  it.each([
+    ['http on a non-loopback host', { redirect_uris: ['http://example.com/cb'] }, 'invalid_redirect_uri'],
+    ['localhost.evil.com', { redirect_uris: ['http://localhost.evil.com/cb'] }, 'invalid_redirect_uri'],
+    ['a fragment', { redirect_uris: ['https://app.example.com/cb#x'] }, 'invalid_redirect_uri'],
+    ['no redirect URIs', { client_name: 'x' }, 'invalid_redirect_uri'],
+    ['an unsupported auth method', { redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
+  ])('refuses %s', async (_name, metadata, error) => {
+    const res = await post(JSON.stringify(metadata));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe(error);
+  });
+
+  it.each([
+    ['malformed JSON', '{"redirect_uris": [', 'application/json'],
+    ['a JSON array', '[]', 'application/json'],
+    ['a form body', 'redirect_uris=x', 'application/x-www-form-urlencoded'],
+  ])('answers %s with a 400 OAuth error, not a 5xx', async (_name, body, type) => {
+    const res = await post(body, type);
+    expect(res.status).toBe(400);
+    expect(['invalid_client_metadata', 'invalid_request', 'invalid_redirect_uri']).toContain(((await res.json()) as { error: string }).error);
+  });
+
+  it('is rate limited per source address across instances (429 with Retry-After)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await post(JSON.stringify({ redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: 'none' }))).status);
+    expect(statuses).toContain(429);
+    const res = await post(JSON.stringify({ redirect_uris: [CLIENT_REDIRECT] }));
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(((await res.json()) as { error: string }).error).toBe('too_many_requests');
+  });
+});

@@ -1,0 +1,223 @@
+import { decodeJwt } from 'jose';
+import { GatewayHarness, ALICE } from './support/harness';
+import { exchangeCode, obtainCode, register, tokenRequest, type RegisteredClient } from './support/mcp-client';
+import { idpStats, refreshCalls } from './support/idp-stats';
+
+async function signIn(h: GatewayHarness, client: RegisteredClient, scope?: string) {
+  const flow = await obtainCode(h.url, client, h.resource, ALICE, { scope });
+  const token = await exchangeCode(h.url, client, flow, h.resource);
+  if (token.status !== 200) throw new Error(JSON.stringify(token.body));
+  return token.body as { access_token: string; refresh_token: string; scope: string };
+}
+
+const refresh = (h: GatewayHarness, client: RegisteredClient, refreshToken: string, extra: Record<string, string> = {}) =>
+  tokenRequest(h.url, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.client_id, ...extra });
+
+/** OAuth 2.1 §4.3 / RFC 9700 §4.14: refresh tokens rotate on every use; reuse ends the family. */
+describe('refresh token rotation and reuse detection', () => {
+  let h: GatewayHarness;
+  let client: RegisteredClient;
+
+  beforeAll(async () => {
+    h = await GatewayHarness.start({ gatewayEnv: { REFRESH_GRACE_SECONDS: '2' } });
+    client = await register(h.url);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('rotates on every use: a new refresh token and a new access token each time', async () => {
+    const t0 = await signIn(h, client);
+    const r1 = await refresh(h, client, t0.refresh_token);
+    expect(r1.status).toBe(200);
+    expect(r1.headers.get('cache-control')).toBe('no-store');
+    expect(r1.body['refresh_token']).not.toBe(t0.refresh_token);
+    expect(decodeJwt(r1.body['access_token'] as string).jti).not.toBe(decodeJwt(t0.access_token).jti);
+    const r2 = await refresh(h, client, r1.body['refresh_token'] as string);
+    expect(r2.status).toBe(200);
+  });
+
+  it('N concurrent refreshes with one token inside the grace window all succeed with the same successor', async () => {
+    const t0 = await signIn(h, client);
+    const results = await Promise.all(Array.from({ length: 6 }, () => refresh(h, client, t0.refresh_token)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const successors = new Set(results.map((r) => r.body['refresh_token']));
+    expect(successors.size).toBe(1);
+    // The successor keeps working: nobody was locked out.
+    const next = await refresh(h, client, [...successors][0] as string);
+    expect(next.status).toBe(200);
+  });
+
+  it('reuse of a rotated-out token after the grace window revokes the family and the Cognito refresh token', async () => {
+    const t0 = await signIn(h, client);
+    const r1 = await refresh(h, client, t0.refresh_token);
+    expect(r1.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3100));
+    const revocationsBefore = (await idpStats(h.idp.baseUrl)).revocations.total;
+    const reuse = await refresh(h, client, t0.refresh_token);
+    expect(reuse.status).toBe(400);
+    expect(reuse.body['error']).toBe('invalid_grant');
+    // The legitimate holder's current token is dead too (the family is revoked)...
+    const current = await refresh(h, client, r1.body['refresh_token'] as string);
+    expect(current.body['error']).toBe('invalid_grant');
+    // ...and the gateway revoked the upstream Cognito refresh token.
+    expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(revocationsBefore + 1);
+  }, 20_000);
+
+  it('scope may be narrowed on refresh, never widened (RFC 6749 §6)', async () => {
+    const t0 = await signIn(h, client, 'mcp-server/read');
+    const widened = await refresh(h, client, t0.refresh_token, { scope: 'mcp-server/read mcp-server/write' });
+    expect(widened.status).toBe(400);
+    expect(widened.body['error']).toBe('invalid_scope');
+    const full = await signIn(h, client);
+    const narrowed = await refresh(h, client, full.refresh_token, { scope: 'mcp-server/read' });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body['scope']).toBe('mcp-server/read');
+    expect(decodeJwt(narrowed.body['access_token'] as string)['scope']).toBe('mcp-server/read');
+  });
+
+  it('a refresh token is bound to its client', async () => {
+    const t0 = await signIn(h, client);
+    const other = await register(h.url);
+    const res = await tokenRequest(h.url, { grant_type: 'refresh_token', refresh_token: t0.refresh_token, client_id: other.client_id });
+    expect(res.body['error']).toBe('invalid_grant');
+    expect((await refresh(h, client, t0.refresh_token)).status).toBe(200);
+  });
+
+  it.each(['', 'garbage', 'g_AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'])('an unknown refresh token %j is invalid_grant or invalid_request, never 5xx', async (token) => {
+    const res = await refresh(h, client, token);
+    expect(res.status).toBe(400);
+    expect(['invalid_grant', 'invalid_request']).toContain(res.body['error']);
+  });
+});
+
+/** DESIGN.md §2.7: Cognito is called only when its stored access token would expire first. */
+describe('lazy upstream refresh', () => {
+  it('a refresh whose Cognito token is still fresh makes no Cognito request', async () => {
+    const h = await GatewayHarness.start({ gatewayEnv: { ACCESS_TOKEN_TTL: '60' } });
+    try {
+      const client = await register(h.url);
+      const t0 = await signIn(h, client);
+      const before = refreshCalls(await idpStats(h.idp.baseUrl));
+      let token = t0.refresh_token;
+      for (let i = 0; i < 3; i++) {
+        const r = await refresh(h, client, token);
+        expect(r.status).toBe(200);
+        token = r.body['refresh_token'] as string;
+      }
+      expect(refreshCalls(await idpStats(h.idp.baseUrl))).toBe(before);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  describe('when the Cognito token would expire before the new MCP token', () => {
+    let h: GatewayHarness;
+    let client: RegisteredClient;
+    beforeAll(async () => {
+      h = await GatewayHarness.start({ gatewayEnv: { ACCESS_TOKEN_TTL: '600' }, idpEnv: { LOCAL_IDP_ACCESS_TOKEN_TTL: '300' } });
+      client = await register(h.url);
+    });
+    afterAll(async () => {
+      await h?.stop();
+    });
+
+    it('refreshes at Cognito once per refresh and embeds the new Cognito token', async () => {
+      const t0 = await signIn(h, client);
+      const before = refreshCalls(await idpStats(h.idp.baseUrl));
+      const r1 = await refresh(h, client, t0.refresh_token);
+      expect(r1.status).toBe(200);
+      expect(refreshCalls(await idpStats(h.idp.baseUrl))).toBe(before + 1);
+      expect(decodeJwt(r1.body['access_token'] as string)['cognito_token']).not.toBe(decodeJwt(t0.access_token)['cognito_token']);
+    });
+
+    it('works with Cognito refresh-token rotation on', async () => {
+      await h.restartIdp({ LOCAL_IDP_ROTATE_REFRESH_TOKENS: 'true', LOCAL_IDP_ACCESS_TOKEN_TTL: '300' });
+      const t0 = await signIn(h, client);
+      const r1 = await refresh(h, client, t0.refresh_token);
+      expect(r1.status).toBe(200);
+      // The second refresh must use Cognito's rotated refresh token (the old one is dead upstream).
+      const r2 = await refresh(h, client, r1.body['refresh_token'] as string);
+      expect(r2.status).toBe(200);
+    });
+
+    it('an upstream outage gives temporarily_unavailable and changes nothing stored', async () => {
+      const t0 = await signIn(h, client);
+      await h.idp.stop();
+      try {
+        const down = await refresh(h, client, t0.refresh_token);
+        expect(down.status).toBe(503);
+        expect(down.body['error']).toBe('temporarily_unavailable');
+      } finally {
+        await h.restartIdp({ LOCAL_IDP_ACCESS_TOKEN_TTL: '300' });
+      }
+      // local-idp lost its in-memory grants on restart, so prove "nothing changed" on our side:
+      // the same refresh token is still the current one (not rotated, not revoked) - Cognito now
+      // answers invalid_grant, which ends our grant.
+      const after = await refresh(h, client, t0.refresh_token);
+      expect(after.status).toBe(400);
+      expect(after.body['error']).toBe('invalid_grant');
+      expect(after.body['error_description']).toBe('The sign-in behind this grant has ended.');
+    });
+
+    it('an upstream invalid_grant ends our grant', async () => {
+      const t0 = await signIn(h, client);
+      await h.restartIdp({ LOCAL_IDP_ACCESS_TOKEN_TTL: '300' }); // Cognito forgets the session
+      const r = await refresh(h, client, t0.refresh_token);
+      expect(r.body['error']).toBe('invalid_grant');
+      // Ended for good: even after Cognito is back, the grant stays revoked.
+      const again = await refresh(h, client, t0.refresh_token);
+      expect(again.body['error']).toBe('invalid_grant');
+      expect(again.body['error_description']).toBe('The refresh token is invalid, expired or revoked.');
+    });
+  });
+});
+
+/** RFC 7009 revocation. */
+describe('RFC 7009 token revocation', () => {
+  let h: GatewayHarness;
+  let client: RegisteredClient;
+  beforeAll(async () => {
+    h = await GatewayHarness.start();
+    client = await register(h.url);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const revoke = (token: string, clientId = client.client_id) =>
+    fetch(`${h.url}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, client_id: clientId }).toString(),
+    });
+
+  it('revoking a refresh token ends the grant and revokes the Cognito refresh token', async () => {
+    const t0 = await signIn(h, client);
+    const before = (await idpStats(h.idp.baseUrl)).revocations.total;
+    const res = await revoke(t0.refresh_token);
+    expect(res.status).toBe(200);
+    expect((await refresh(h, client, t0.refresh_token)).body['error']).toBe('invalid_grant');
+    expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(before + 1);
+  });
+
+  it('answers 200 for unknown tokens and for access tokens, and changes nothing', async () => {
+    expect((await revoke('unknown-token')).status).toBe(200);
+    const t0 = await signIn(h, client);
+    expect((await revoke(t0.access_token)).status).toBe(200);
+    expect((await refresh(h, client, t0.refresh_token)).status).toBe(200);
+  });
+
+  it("another client cannot revoke a client's token", async () => {
+    const t0 = await signIn(h, client);
+    const other = await register(h.url);
+    expect((await revoke(t0.refresh_token, other.client_id)).status).toBe(200);
+    expect((await refresh(h, client, t0.refresh_token)).status).toBe(200);
+  });
+
+  it('requires client authentication', async () => {
+    const res = await fetch(`${h.url}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=abc' });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toBe('invalid_client');
+  });
+});
