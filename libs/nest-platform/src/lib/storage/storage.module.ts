@@ -38,7 +38,7 @@ class TableBootstrap implements OnModuleInit {
 export async function pingStorage(clients: DynamoClients): Promise<Record<string, unknown>> {
   const ping = await pingTable(clients);
   if (!ping.ok) throw new Error(`table ${clients.tableName} ${ping.reason}: ${ping.detail}`);
-  return { table: clients.tableName, status: ping.status, latencyMs: ping.latencyMs };
+  return { table: clients.tableName, tableStatus: ping.status, latencyMs: ping.latencyMs };
 }
 
 /**

@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toOAuthFailure, type AccessTokenVerifier, type Principal } from '@mcp-cognito/tokens';
+import { TOOLS_CONFIG, type ToolsConfig } from '../app/tools-config';
+import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier.provider';
+import { hasQueryAccessToken, readBearerCredentials } from './bearer-token';
+import { Challenges } from './challenges';
+import { isMcpPath } from './mcp-path';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by {@link McpRequestGate} on every request to /mcp that reaches a handler. */
+    principal: Principal | null;
+  }
+}
+
+/**
+ * The gate in front of `/mcp`: a fastify `onRequest` hook, so it runs before the body is read or
+ * parsed and before any route handler, for every method. In order:
+ * 1. `Origin` (MCP transport spec, DNS-rebinding protection): present and not allowed -> 403.
+ * 2. `access_token` in the query (RFC 6750 §2.3, not supported; the token has leaked into URLs) -> 400.
+ * 3. Bearer token from the `Authorization` header only, checked by the shared verifier -> principal,
+ *    or 401 with the RFC 6750 / RFC 9728 challenge, or 503 when a key set cannot be fetched.
+ * No storage request is made here: the verifier works from JWKS caches and an in-memory token cache.
+ */
+@Injectable()
+export class McpRequestGate implements OnModuleInit {
+  private readonly logger = new Logger('McpAuth');
+  private readonly allowedOrigins: ReadonlySet<string>;
+  readonly challenges: Challenges;
+
+  constructor(
+    @Inject(TOOLS_CONFIG) config: ToolsConfig,
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.allowedOrigins = new Set(config.allowedOrigins);
+    this.challenges = new Challenges(config.resource, config.scopes);
+  }
+
+  /** Installed during init, after the request logger's hook, so refused requests are logged too. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.decorateRequest('principal', null);
+    fastify.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
+  }
+
+  async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // Both the raw path and the matched route: the router decodes `%6Dcp` to `mcp`, the raw URL does not.
+    const route = request.routeOptions.url;
+    if (!isMcpPath(request.url) && !(route !== undefined && isMcpPath(route))) return;
+
+    const origin = request.headers.origin;
+    if (origin !== undefined && !this.allowedOrigins.has(origin)) {
+      this.logger.warn({ event: 'mcp.origin_refused', origin }, 'origin not allowed');
+      return this.refuse(reply, 403, undefined, {
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'Forbidden: Origin not allowed' },
+        id: null,
+      });
+    }
+
+    if (hasQueryAccessToken(request.url)) {
+      this.logger.warn({ event: 'mcp.auth_failed', reason: 'query_token' }, 'access token in the query string');
+      const description = 'Send the access token in the Authorization header, not in the URL';
+      return this.refuse(reply, 400, this.challenges.error('invalid_request', description), {
+        error: 'invalid_request',
+        error_description: description,
+      });
+    }
+
+    const credentials = readBearerCredentials(request.headers.authorization);
+    if (credentials.kind === 'none') {
+      // RFC 6750 §3.1: no credentials -> a challenge without `error` (the MCP client's discovery step).
+      return this.refuse(reply, 401, this.challenges.noCredentials(), { error_description: 'Bearer access token required' });
+    }
+    const result =
+      credentials.kind === 'token' ? await this.verifier.verify(credentials.token) : ({ ok: false, reason: 'malformed' } as const);
+    if (result.ok) {
+      request.principal = result.principal;
+      return;
+    }
+
+    const failure = toOAuthFailure(result.reason);
+    this.logger.warn(
+      { event: 'mcp.auth_failed', reason: result.reason, detail: 'detail' in result ? result.detail : undefined, status: failure.status },
+      'access token refused',
+    );
+    if (failure.status === 503) {
+      // `jwks_unavailable` is our fault, not the token's: a 401 would make the client discard a good
+      // token and restart authorization. 503 + Retry-After says "try the same request again".
+      reply.header('retry-after', String(failure.retryAfterSeconds));
+      return this.refuse(reply, 503, undefined, { error_description: failure.errorDescription });
+    }
+    return this.refuse(reply, 401, this.challenges.error('invalid_token', failure.errorDescription), {
+      error: failure.error,
+      error_description: failure.errorDescription,
+    });
+  }
+
+  private refuse(reply: FastifyReply, status: number, challenge: string | undefined, body: object): FastifyReply {
+    if (challenge !== undefined) reply.header('www-authenticate', challenge);
+    return reply.code(status).header('cache-control', 'no-store').type('application/json').send(body);
+  }
+}

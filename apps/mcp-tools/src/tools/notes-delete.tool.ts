@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { SCOPES } from '../mcp/scopes';
+import { noteId } from './note-fields';
+import { defineTool, jsonResult, toolError } from './tool-definition';
+
+/** Deletes one of the caller's notes (a conditional delete on the caller's own key). */
+export const notesDeleteTool = defineTool({
+  name: 'notes_delete',
+  title: 'Delete a note',
+  description: 'Deletes one of your notes by id.',
+  requiredScopes: [SCOPES.write],
+  inputSchema: z.strictObject({ id: noteId }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  handler: async ({ id }, { principal, notes }) => {
+    const deleted = await notes.delete(principal.sub, id);
+    if (!deleted) return toolError(`Note ${id} not found`);
+    return jsonResult({ id, deleted: true });
+  },
+});

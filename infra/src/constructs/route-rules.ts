@@ -1,0 +1,66 @@
+import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ROUTES, type ServiceName } from '@mcp-cognito/routing';
+import { ORIGIN_VERIFY_HEADER } from '../config/names';
+
+/**
+ * ALB quota: at most 5 condition values per rule, counted across all its conditions. Every rule also
+ * carries the one-value origin-verify header condition, so 4 path patterns fit in a rule.
+ */
+export const MAX_PATHS_PER_RULE = 4;
+
+/** A rule's priorities step from the route's base priority; the next route starts 10 higher. */
+const MAX_RULES_PER_ROUTE = 10;
+
+export interface PathRule {
+  priority: number;
+  paths: string[];
+}
+
+/**
+ * The listener rules of `service`, generated from the single-origin path table in libs/routing
+ * (DESIGN.md §5): each route's paths in chunks of {@link MAX_PATHS_PER_RULE}, priorities
+ * `route.priority`, `route.priority + 1`, ... Pure, so tests can compare it with the template.
+ */
+export function pathRulesOf(service: ServiceName): PathRule[] {
+  return ROUTES.filter((r) => r.service === service).flatMap((route) => {
+    const chunks: string[][] = [];
+    for (let i = 0; i < route.paths.length; i += MAX_PATHS_PER_RULE) chunks.push(route.paths.slice(i, i + MAX_PATHS_PER_RULE));
+    if (chunks.length > MAX_RULES_PER_ROUTE) {
+      throw new Error(`route of ${service} at priority ${route.priority} needs ${chunks.length} rules; at most ${MAX_RULES_PER_ROUTE} fit before the next route`);
+    }
+    return chunks.map((paths, i) => ({ priority: route.priority + i, paths }));
+  });
+}
+
+export interface RouteRulesProps {
+  service: ServiceName;
+  listener: elbv2.IApplicationListener;
+  targetGroup: elbv2.IApplicationTargetGroup;
+  /** Value CloudFront sends in the origin-verify header (a Secrets Manager dynamic reference). */
+  originVerifyValue: string;
+}
+
+/**
+ * Forwards the service's paths to its target group, but only for requests that carry the
+ * origin-verify header: the ALB answers everything else with its default 403.
+ */
+export class RouteRules extends Construct {
+  readonly rules: elbv2.ApplicationListenerRule[];
+
+  constructor(scope: Construct, id: string, props: RouteRulesProps) {
+    super(scope, id);
+    this.rules = pathRulesOf(props.service).map(
+      (rule) =>
+        new elbv2.ApplicationListenerRule(this, `Rule${rule.priority}`, {
+          listener: props.listener,
+          priority: rule.priority,
+          conditions: [
+            elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyValue]),
+            elbv2.ListenerCondition.pathPatterns(rule.paths),
+          ],
+          action: elbv2.ListenerAction.forward([props.targetGroup]),
+        }),
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { Stack, type StackProps, aws_ecs as ecs, type aws_logs as logs } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages';
+import { appImage } from '../constructs/app-image';
+import { McpFargateService } from '../constructs/mcp-fargate-service';
+import { SharedInfrastructure } from '../constructs/shared-infrastructure';
+import { SERVICE_PORTS } from './network-stack';
+
+export interface ServiceStackProps extends StackProps {
+  config: StageConfig;
+  /** @default the app's Dockerfile as a Docker image asset */
+  image?: ecs.ContainerImage;
+  originVerifyVersionId?: string;
+}
+
+/** What the gateway does on the table (libs/storage repositories + the DescribeTable health check). */
+export const GATEWAY_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
+
+/** auth-gateway on Fargate: deployable alone (`nx run infra:deploy-gateway`). */
+export class GatewayStack extends Stack {
+  readonly service: McpFargateService;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const shared = new SharedInfrastructure(this, 'Shared', { config, originVerifyVersionId: props.originVerifyVersionId });
+    const port = SERVICE_PORTS['auth-gateway'];
+    const base = shared.publicBaseUrl;
+    const secret = (key: Parameters<SharedInfrastructure['secret']>[0]) => ecs.Secret.fromSecretsManager(shared.secret(key));
+
+    this.service = new McpFargateService(this, 'AuthGateway', {
+      service: 'auth-gateway',
+      image: props.image ?? appImage('auth-gateway'),
+      containerPort: port,
+      sizing: config.gateway,
+      // Variable names: libs/config gateway.config.ts / runtime.config.ts / cognito.config.ts.
+      environment: {
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        PORT: String(port),
+        LOG_LEVEL: config.logLevel,
+        LOG_FORMAT: 'json',
+        AWS_REGION: this.region,
+        DYNAMODB_TABLE: shared.tableName,
+        COGNITO_USER_POOL_ID: shared.userPoolId,
+        COGNITO_CLIENT_ID: shared.userPoolClientId,
+        COGNITO_DOMAIN: shared.cognitoDomainUrl,
+        COGNITO_REGION: this.region,
+        GATEWAY_ISSUER: base,
+        MCP_RESOURCES: `${base}/mcp`,
+        // The gateway's access tokens never outlive the Cognito token they embed.
+        ACCESS_TOKEN_TTL: String(config.cognito.accessTokenValidity.toSeconds()),
+        REFRESH_TOKEN_TTL: String(config.cognito.refreshTokenValidity.toSeconds()),
+        // CloudFront + ALB each append to X-Forwarded-For.
+        TRUST_PROXY_HOPS: '2',
+        SECURE_COOKIES: 'true',
+      },
+      secrets: {
+        COGNITO_CLIENT_SECRET: secret('cognitoClientSecret'),
+        GATEWAY_SIGNING_KEYS: secret('gatewaySigningKeys'),
+        TOKEN_ENCRYPTION_KEYS: secret('tokenEncryptionKeys'),
+        STORAGE_ENCRYPTION_KEYS: secret('storageEncryptionKeys'),
+        COOKIE_SECRET: secret('cookieSecret'),
+      },
+      table: { tableArn: shared.tableArn, keyArn: shared.tableKeyArn, actions: GATEWAY_TABLE_ACTIONS },
+      vpc: shared.vpc,
+      cluster: shared.cluster,
+      listener: shared.listener,
+      albSecurityGroup: shared.albSecurityGroup,
+      originVerifyValue: shared.originVerifyValue,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+  }
+}

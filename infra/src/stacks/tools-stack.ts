@@ -1,0 +1,64 @@
+import { Stack, aws_ecs as ecs, type aws_logs as logs } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { appImage } from '../constructs/app-image';
+import { McpFargateService } from '../constructs/mcp-fargate-service';
+import { SharedInfrastructure } from '../constructs/shared-infrastructure';
+import type { ServiceStackProps } from './gateway-stack';
+import { SERVICE_PORTS } from './network-stack';
+
+/** What mcp-tools does on the table: the notes (NoteRepository) + the DescribeTable health check. No UpdateItem. */
+export const TOOLS_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
+
+/** mcp-tools on Fargate: deployable alone (`nx run infra:deploy-tools`). */
+export class ToolsStack extends Stack {
+  readonly service: McpFargateService;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const shared = new SharedInfrastructure(this, 'Shared', { config, originVerifyVersionId: props.originVerifyVersionId });
+    const port = SERVICE_PORTS['mcp-tools'];
+    const base = shared.publicBaseUrl;
+
+    this.service = new McpFargateService(this, 'McpTools', {
+      service: 'mcp-tools',
+      image: props.image ?? appImage('mcp-tools'),
+      containerPort: port,
+      sizing: config.tools,
+      // Variable names: libs/config tools.config.ts / runtime.config.ts / cognito.config.ts.
+      environment: {
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        PORT: String(port),
+        LOG_LEVEL: config.logLevel,
+        LOG_FORMAT: 'json',
+        AWS_REGION: this.region,
+        DYNAMODB_TABLE: shared.tableName,
+        COGNITO_USER_POOL_ID: shared.userPoolId,
+        COGNITO_CLIENT_ID: shared.userPoolClientId,
+        COGNITO_DOMAIN: shared.cognitoDomainUrl,
+        COGNITO_REGION: this.region,
+        GATEWAY_ISSUER: base,
+        MCP_RESOURCE: `${base}/mcp`,
+        ...(config.allowedOrigins.length > 0 ? { ALLOWED_ORIGINS: config.allowedOrigins.join(',') } : {}),
+      },
+      secrets: {
+        TOKEN_ENCRYPTION_KEYS: ecs.Secret.fromSecretsManager(shared.secret('tokenEncryptionKeys')),
+      },
+      table: { tableArn: shared.tableArn, keyArn: shared.tableKeyArn, actions: TOOLS_TABLE_ACTIONS },
+      vpc: shared.vpc,
+      cluster: shared.cluster,
+      listener: shared.listener,
+      albSecurityGroup: shared.albSecurityGroup,
+      originVerifyValue: shared.originVerifyValue,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { gatewayEnvSchema, toolsEnvSchema } from '@mcp-cognito/config';
+import { buildServiceEnvironments, type DevSecrets } from '@mcp-cognito/dev-stack';
+import { workspaceRoot } from '../src/config/workspace';
+
+/**
+ * `docker compose config` cannot run on machines without Docker; this checks what it would,
+ * plus what it cannot: that every variable is one the services actually read.
+ */
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string | number | boolean | null>;
+  depends_on?: string[] | Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  network_mode?: string;
+  ports?: string[];
+}
+
+const root = workspaceRoot();
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+
+/** Read by the AWS SDK, not by libs/config (DynamoDB Local wants some credentials). */
+const AWS_SDK_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+/** The variables local-idp reads: every LOCAL_IDP_* / COGNITO_* name in its config module. */
+function localIdpVariables(): string[] {
+  const source = readFileSync(join(root, 'apps/local-idp/src/config.ts'), 'utf8');
+  return [...new Set(source.match(/\b(?:LOCAL_IDP|COGNITO)_[A-Z_]+\b/g) ?? [])];
+}
+
+const ACCEPTED: Record<string, string[]> = {
+  'auth-gateway': [...Object.keys(gatewayEnvSchema.shape), ...AWS_SDK_VARIABLES],
+  'mcp-tools': [...Object.keys(toolsEnvSchema.shape), ...AWS_SDK_VARIABLES],
+  'local-idp': localIdpVariables(),
+};
+
+const SECRETS = ['COGNITO_CLIENT_SECRET', 'GATEWAY_SIGNING_KEYS', 'TOKEN_ENCRYPTION_KEYS', 'STORAGE_ENCRYPTION_KEYS', 'COOKIE_SECRET', 'LOCAL_IDP_SIGNING_JWKS', 'LOCAL_IDP_COOKIE_KEYS'];
+
+describe('docker-compose.yml', () => {
+  it('has DynamoDB Local, local-idp, auth-gateway and mcp-tools', () => {
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['dynamodb', 'local-idp', 'auth-gateway', 'mcp-tools']));
+    expect(compose.services['dynamodb'].image).toMatch(/^amazon\/dynamodb-local(:|$)/);
+  });
+
+  it.each(['auth-gateway', 'mcp-tools', 'local-idp'])('%s: every variable is one the service reads', (name) => {
+    const env = Object.keys(compose.services[name].environment ?? {});
+    expect(env.length).toBeGreaterThan(3);
+    expect(env.filter((v) => !ACCEPTED[name].includes(v))).toEqual([]);
+  });
+
+  it.each(['auth-gateway', 'mcp-tools', 'local-idp'])('%s: is built from its Dockerfile in the repo (context exists on disk)', (name) => {
+    const build = compose.services[name].build ?? { context: '<none>', dockerfile: '<none>' };
+    expect(existsSync(join(root, build.context))).toBe(true);
+    expect(build.dockerfile).toBe(`apps/${name}/Dockerfile`);
+    expect(existsSync(join(root, build.context, build.dockerfile))).toBe(true);
+  });
+
+  it('every service has a health check and the apps wait for healthy dependencies', () => {
+    for (const name of ['dynamodb', 'local-idp', 'auth-gateway', 'mcp-tools']) expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(0);
+    expect(compose.services['auth-gateway'].depends_on).toMatchObject({
+      dynamodb: { condition: 'service_healthy' },
+      'local-idp': { condition: 'service_healthy' },
+    });
+    expect(compose.services['mcp-tools'].depends_on).toMatchObject({ dynamodb: { condition: 'service_healthy' } });
+  });
+
+  it('uses exactly the environment of `npm start` (libs/dev-stack buildServiceEnvironments), but listening on 0.0.0.0', () => {
+    const secretFields = ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret', 'cognitoClientSecret', 'localIdpSigningJwks', 'localIdpCookieKeys'];
+    const secrets = Object.fromEntries(secretFields.map((f) => [f, `<${f}>`])) as unknown as DevSecrets;
+    const expected = buildServiceEnvironments({
+      secrets,
+      dynamoEndpoint: 'http://127.0.0.1:8000',
+      idpUrl: 'http://127.0.0.1:9000',
+      gatewayUrl: 'http://127.0.0.1:3000',
+      toolsUrl: 'http://127.0.0.1:3001',
+      logLevel: '${LOG_LEVEL:-info}',
+    });
+    const pairs: Array<[string, Record<string, string>]> = [
+      ['local-idp', expected.idp],
+      ['auth-gateway', expected.gateway],
+      ['mcp-tools', expected.tools],
+    ];
+    for (const [service, env] of pairs) {
+      const actual = Object.fromEntries(Object.entries(compose.services[service].environment ?? {}).map(([k, v]) => [k, String(v)]));
+      // The caller of buildServiceEnvironments adds the ports; compose sets them per service.
+      expect(Object.keys(actual).filter((k) => !['PORT', 'LOCAL_IDP_PORT'].includes(k)).sort()).toEqual(Object.keys(env).sort());
+      for (const [name, value] of Object.entries(env)) {
+        if (SECRETS.includes(name)) continue; // interpolated from the env file (next test)
+        if (name === 'HOST' || name === 'LOCAL_IDP_HOST') expect(actual[name]).toBe('0.0.0.0'); // published ports reach 0.0.0.0 only
+        else expect([service, name, actual[name]]).toEqual([service, name, value]);
+      }
+    }
+  });
+
+  it('holds no key material: secrets are interpolated from the generated, git-ignored env file', () => {
+    for (const service of Object.values(compose.services)) {
+      for (const [name, value] of Object.entries(service.environment ?? {})) {
+        if (SECRETS.includes(name)) expect(String(value)).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
+      }
+    }
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toMatch(/^\/\.local$/m);
+  });
+
+  it('publishes ports on loopback only', () => {
+    const ports = Object.values(compose.services).flatMap((s) => s.ports ?? []);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const p of ports) expect(p).toMatch(/^127\.0\.0\.1:/);
+  });
+});

@@ -1,0 +1,80 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { secretName, ssmName } from '../src/config/names';
+import { buildTestApp, resourcesOf } from './helpers';
+
+describe('security stack: Cognito and the secrets', () => {
+  let dev: Template;
+  let prod: Template;
+
+  beforeAll(() => {
+    dev = Template.fromStack(buildTestApp('dev').security);
+    prod = Template.fromStack(buildTestApp('prod').security);
+  });
+
+  it('user pool: no self sign-up by default, strong password policy, MFA and feature plan per stage', () => {
+    dev.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: {
+        PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }),
+      },
+      MfaConfiguration: 'OPTIONAL',
+      UserPoolTier: 'ESSENTIALS',
+    });
+    prod.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('resource server mcp-server with read and write scopes; hosted domain', () => {
+    dev.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'mcp-server',
+      Scopes: [Match.objectLike({ ScopeName: 'read' }), Match.objectLike({ ScopeName: 'write' })],
+    });
+    dev.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'mcp-cognito-dev' });
+  });
+
+  it('gateway app client: confidential, authorization code only (no implicit), the five scopes, /callback, revocation, no user-existence errors', () => {
+    const [, client] = resourcesOf(dev, 'AWS::Cognito::UserPoolClient')[0];
+    const p = client.Properties;
+    expect(p['GenerateSecret']).toBe(true);
+    expect(p['AllowedOAuthFlows']).toEqual(['code']);
+    expect(p['AllowedOAuthFlowsUserPoolClient']).toBe(true);
+    expect(p['PreventUserExistenceErrors']).toBe('ENABLED');
+    expect(p['EnableTokenRevocation']).toBe(true);
+    expect(p['ExplicitAuthFlows']).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(p['SupportedIdentityProviders']).toEqual(['COGNITO']);
+    const scopes = JSON.stringify(p['AllowedOAuthScopes']);
+    for (const s of ['openid', 'email', 'profile', '/read', '/write']) expect(scopes).toContain(s);
+    // dev has no custom domain: the callback is <CloudFront base URL from SSM>/callback
+    expect(JSON.stringify(p['CallbackURLs'])).toMatch(/"\/callback"\]/);
+    expect(JSON.stringify(p['CallbackURLs'])).toContain('networkpublicbaseurl');
+    const [, prodClient] = resourcesOf(prod, 'AWS::Cognito::UserPoolClient')[0];
+    expect(prodClient.Properties['CallbackURLs']).toEqual(['https://mcp.example.com/callback']);
+    expect(prodClient.Properties['LogoutURLs']).toEqual(['https://mcp.example.com/consent/signed-out']);
+    expect(prodClient.Properties['AccessTokenValidity']).toBe(60);
+  });
+
+  it('the client secret goes to Secrets Manager from a custom resource, never as a literal', () => {
+    dev.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: secretName('dev', 'cognitoClientSecret'),
+      SecretString: { 'Fn::GetAtt': [Match.stringLikeRegexp('DescribeCognitoUserPoolClient'), 'UserPoolClient.ClientSecret'] },
+    });
+  });
+
+  it('key secrets hold no key material in the template: generated placeholders (JWK sets) or generated values (cookie)', () => {
+    for (const key of ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret'] as const) {
+      const [[, secret]] = resourcesOf(dev, 'AWS::SecretsManager::Secret').filter(([, r]) => r.Properties['Name'] === secretName('dev', key));
+      expect(secret.Properties['SecretString']).toBeUndefined();
+      expect(secret.Properties['GenerateSecretString']).toBeDefined();
+    }
+  });
+
+  it('publishes ids and secret ARNs for the service stacks in SSM', () => {
+    for (const key of ['userPoolId', 'userPoolClientId', 'cognitoDomainUrl', 'cognitoClientSecretArn', 'tokenEncryptionKeysSecretArn'] as const) {
+      dev.hasResourceProperties('AWS::SSM::Parameter', { Name: ssmName('dev', key) });
+    }
+  });
+});

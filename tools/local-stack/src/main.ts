@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findWorkspaceRoot, loadOrCreateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
+
+/**
+ * `npm start`: the whole stack on loopback with no Docker and no AWS account. Ports can be moved
+ * with LOCAL_PORT_DYNAMODB / LOCAL_PORT_IDP / LOCAL_PORT_GATEWAY / LOCAL_PORT_TOOLS, the DynamoDB
+ * engine with DYNAMODB_ENGINE=dynamodb-local, log verbosity with LOG_LEVEL.
+ */
+const COLORS: Record<string, string> = { idp: '35', gateway: '36', tools: '33', dynamodb: '32' };
+const tty = process.stdout.isTTY;
+const label = (name: string) => (tty ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(8)}\x1b[0m` : name.padEnd(8));
+
+function envPort(name: string): number | undefined {
+  const v = process.env[name];
+  return v ? Number(v) : undefined;
+}
+
+interface DevUser {
+  username: string;
+  password: string;
+  email?: string;
+  groups?: string[];
+}
+
+function banner(stack: LocalStack, users: DevUser[], secretsPath: string, created: boolean): string {
+  const rows = [
+    ['MCP endpoint (point your client here)', stack.urls.mcp],
+    ['Protected Resource Metadata', `${stack.urls.tools}/.well-known/oauth-protected-resource/mcp`],
+    ['Authorization server (issuer)', stack.urls.issuer],
+    ['  metadata', `${stack.urls.issuer}/.well-known/oauth-authorization-server`],
+    ['  health', `${stack.urls.gateway}/health`],
+    ['MCP tools health', `${stack.urls.tools}/health`],
+    ['local-idp (Cognito stand-in)', stack.urls.idp],
+    ['  issuer / discovery', `${stack.urls.cognitoIssuer}/.well-known/openid-configuration`],
+    ['DynamoDB (embedded)', stack.urls.dynamodb],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [
+    '',
+    'MCP on Cognito - local stack is up',
+    '',
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+    'Dev users (local-idp only):',
+    ...users.map((u) => `  ${u.username.padEnd(10)} password: ${u.password.padEnd(16)} groups: ${(u.groups ?? []).join(', ') || '-'}`),
+    '',
+    `Dev keys and secrets: ${secretsPath}${created ? ' (generated now)' : ''}`,
+    '',
+    'Next: connect an MCP client to the MCP endpoint above, e.g.',
+    `  claude mcp add --transport http local-mcp ${stack.urls.mcp}`,
+    `  npx @modelcontextprotocol/inspector   (then connect to ${stack.urls.mcp})`,
+    'Run the tests with: npm test',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const root = findWorkspaceRoot();
+  const { created, path } = await loadOrCreateDevSecrets(join(root, '.local'));
+  const started = Date.now();
+  const stack = await startLocalStack({
+    ports: {
+      dynamodb: envPort('LOCAL_PORT_DYNAMODB'),
+      idp: envPort('LOCAL_PORT_IDP'),
+      gateway: envPort('LOCAL_PORT_GATEWAY'),
+      tools: envPort('LOCAL_PORT_TOOLS'),
+    },
+    dynamodbEngine: process.env['DYNAMODB_ENGINE'] === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite',
+    logLevel: process.env['LOG_LEVEL'] ?? 'info',
+    logFormat: 'pretty',
+    output: (service, line) => process.stdout.write(`${label(service)} | ${line}\n`),
+  });
+  const users = JSON.parse(readFileSync(join(root, 'apps/local-idp/dev-users.json'), 'utf8')) as DevUser[] | { users: DevUser[] };
+  process.stdout.write(banner(stack, Array.isArray(users) ? users : users.users, path, created));
+  process.stdout.write(`(ready in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the local stack...\n`);
+    await stack.stop();
+    process.stdout.write('stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createRemoteJWKSet } from 'jose';
+import { findWorkspaceRoot, generateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
+
+/**
+ * The promise of `npm start` (DESIGN.md §6): with no Docker and no AWS account, embedded DynamoDB,
+ * local-idp, the gateway and the tools service come up on loopback and report their dependencies.
+ */
+describe('local stack: one command brings every service up on loopback', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      ports: { dynamodb: 0, idp: 0, gateway: 0, tools: 0 },
+      secrets: await generateDevSecrets(),
+      logLevel: 'warn',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it.each([
+    ['auth-gateway', () => `${stack.urls.gateway}/health`],
+    ['mcp-tools', () => `${stack.urls.tools}/health`],
+  ])('%s /health answers 200 with DynamoDB reported up', async (_name, url) => {
+    const res = await fetch(url());
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; info: Record<string, { status: string }> };
+    expect(body.status).toBe('ok');
+    expect(body.info['dynamodb']?.status).toBe('up');
+  });
+
+  it('the readiness checks reach the upstream key sets (Cognito JWKS from local-idp)', async () => {
+    const res = await fetch(`${stack.urls.gateway}/health/ready`);
+    const body = (await res.json()) as { info: Record<string, { status: string }> };
+    expect(res.status).toBe(200);
+    expect(body.info['cognito_jwks']?.status).toBe('up');
+  });
+
+  it('local-idp serves its discovery document and JWKS under the user-pool issuer path', async () => {
+    const discovery = (await (await fetch(`${stack.urls.cognitoIssuer}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+      authorization_endpoint: string;
+    };
+    expect(discovery.issuer).toBe(stack.urls.cognitoIssuer);
+    expect(discovery.jwks_uri).toBe(`${stack.urls.cognitoIssuer}/.well-known/jwks.json`);
+    expect(discovery.authorization_endpoint).toBe(`${stack.urls.idp}/oauth2/authorize`);
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<Record<string, unknown>> };
+    expect(jwks.keys.length).toBeGreaterThan(0);
+    for (const key of jwks.keys) expect(key).not.toHaveProperty('d');
+    // jose can use it as a key set
+    expect(typeof createRemoteJWKSet(new URL(discovery.jwks_uri))).toBe('function');
+  });
+
+  it('a service with an invalid environment exits with one clear error listing every problem', async () => {
+    const result = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'dist/apps/auth-gateway/main.js')], {
+      env: { PATH: process.env['PATH'] ?? '', GATEWAY_ISSUER: 'http://gateway.example.com', PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/auth-gateway: invalid configuration \(\d+ problems\)/);
+    expect(result.stderr).toContain('GATEWAY_ISSUER must use https');
+    expect(result.stderr).toContain('PORT must be a whole number');
+    expect(result.stderr).toContain('COGNITO_USER_POOL_ID is required');
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+});
