@@ -1,0 +1,243 @@
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { ProxyServer } from 'http-proxy-3';
+import { routeFor, type ServiceName } from '@mcp-cognito/routing';
+
+/**
+ * The local stand-in for CloudFront + ALB (DESIGN.md §5): one origin in front of the gateway and the
+ * tools service, routed by the same path table infra turns into listener rules (`routeFor` from
+ * `@mcp-cognito/routing`). Unrouted paths get 404, as at the edge.
+ *
+ * - The `Host` header is passed through unchanged (no `changeOrigin`): the services build every URL
+ *   from their configuration (`GATEWAY_ISSUER`, `MCP_RESOURCE`), never from `Host`, exactly as behind
+ *   CloudFront. `X-Forwarded-For/-Proto/-Host` are added once, as the ALB does.
+ * - Several instances per service, round-robin. An instance that refuses a connection is marked down
+ *   for `downForMs` and the request goes to the next instance: a refused connection means nothing was
+ *   sent, so retrying is safe for every method. Other upstream failures (reset, timeout) are retried
+ *   only for idempotent methods and only while nothing has been sent to the client; a POST that may
+ *   have reached an instance is never replayed (it could have consumed a code or rotated a token).
+ * - Request bodies are buffered (bounded) so that a retry can send them again.
+ */
+export type UpstreamMap = Record<ServiceName, string[]>;
+
+export interface SingleOriginProxyOptions {
+  /** Listen port; `0` (default) picks a free one. */
+  port?: number;
+  /** Listen address; loopback only by default. */
+  host?: string;
+  /** Base URLs of the instances of each service, e.g. `http://127.0.0.1:3000`. */
+  upstreams: Partial<UpstreamMap>;
+  /** How long an instance that refused a connection is skipped (ms, default 2000). */
+  downForMs?: number;
+  /** Largest request body the proxy buffers (bytes, default 1 MiB); larger -> 413. */
+  maxBodyBytes?: number;
+  /** Upstream response timeout (ms, default 60 000). */
+  proxyTimeoutMs?: number;
+  /** Receives one line per notable event (instance marked down, retries, 502s). */
+  log?: (line: string) => void;
+}
+
+export interface UpstreamState {
+  service: ServiceName;
+  url: string;
+  /** Responses received from this instance (any status). */
+  hits: number;
+  /** Attempts that failed at the connection level. */
+  failures: number;
+  /** True while the instance is being skipped after a connection failure. */
+  down: boolean;
+}
+
+export interface SingleOriginProxy {
+  /** The one public origin, e.g. `http://127.0.0.1:8080`: the issuer, and `<url>/mcp` is the MCP resource. */
+  url: string;
+  port: number;
+  /** Every instance with its counters, in configuration order. */
+  upstreams(service?: ServiceName): UpstreamState[];
+  /** Responses per instance URL. */
+  hits(service?: ServiceName): Record<string, number>;
+  resetHits(): void;
+  addUpstream(service: ServiceName, url: string): void;
+  /** Takes an instance out of rotation (requests already sent to it finish normally). */
+  removeUpstream(service: ServiceName, url: string): void;
+  stop(): Promise<void>;
+}
+
+interface Upstream extends UpstreamState {
+  downUntil: number;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const SERVICES: readonly ServiceName[] = ['auth-gateway', 'mcp-tools'];
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function normalizeUrl(url: string): string {
+  return new URL(url).origin;
+}
+
+function sendPlain(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`${text}\n`);
+}
+
+export async function startSingleOriginProxy(options: SingleOriginProxyOptions): Promise<SingleOriginProxy> {
+  const downForMs = options.downForMs ?? 2000;
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const log = options.log ?? (() => undefined);
+  const pools = new Map<ServiceName, Upstream[]>(SERVICES.map((s) => [s, []]));
+  const cursor = new Map<ServiceName, number>(SERVICES.map((s) => [s, 0]));
+
+  const addUpstream = (service: ServiceName, url: string) => {
+    const pool = pools.get(service)!;
+    const origin = normalizeUrl(url);
+    if (!pool.some((u) => u.url === origin)) pool.push({ service, url: origin, hits: 0, failures: 0, down: false, downUntil: 0 });
+  };
+  for (const service of SERVICES) for (const url of options.upstreams[service] ?? []) addUpstream(service, url);
+
+  /** The instances to try, in order: round-robin among those up, then those marked down (they may be back). */
+  const candidates = (service: ServiceName): Upstream[] => {
+    const pool = pools.get(service)!;
+    if (pool.length === 0) return [];
+    const now = Date.now();
+    for (const u of pool) u.down = u.downUntil > now;
+    const start = cursor.get(service)! % pool.length;
+    cursor.set(service, start + 1);
+    const rotated = [...pool.slice(start), ...pool.slice(0, start)];
+    return [...rotated.filter((u) => !u.down), ...rotated.filter((u) => u.down)];
+  };
+
+  // No keep-alive to the instances: a pooled socket to an instance that is shutting down could fail
+  // after the request was written, and such a request must not be retried. One connection per request
+  // keeps "refused" unambiguous (loopback connections are cheap).
+  const agent = new Agent({ keepAlive: false });
+  const proxy = new ProxyServer({ agent, xfwd: false, changeOrigin: false, proxyTimeout: options.proxyTimeoutMs ?? 60_000 });
+  // Errors are handled per request through the callback below; this only keeps stray ones from crashing.
+  proxy.on('error', (err) => log(`proxy error: ${err.message}`));
+  const inflight = new WeakMap<IncomingMessage, Upstream>();
+  proxy.on('proxyRes', (_proxyRes, req) => {
+    const upstream = inflight.get(req);
+    if (upstream) upstream.hits++;
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const service = routeFor(path);
+    if (!service) {
+      req.resume();
+      sendPlain(res, 404, 'Not Found');
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBody);
+    } catch (error) {
+      sendPlain(res, error instanceof BodyTooLarge ? 413 : 400, error instanceof BodyTooLarge ? 'Payload Too Large' : 'Bad Request');
+      return;
+    }
+    const socket = req.socket;
+    const forwardedFor = req.headers['x-forwarded-for'];
+    req.headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${socket.remoteAddress ?? ''}` : (socket.remoteAddress ?? '');
+    req.headers['x-forwarded-proto'] = 'http';
+    req.headers['x-forwarded-host'] = req.headers['x-forwarded-host'] ?? req.headers.host ?? '';
+
+    const order = candidates(service);
+    if (order.length === 0) {
+      sendPlain(res, 503, `No instance of ${service} is configured`);
+      return;
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    const attempt = (i: number) => {
+      const upstream = order[i]!;
+      inflight.set(req, upstream);
+      proxy.web(req, res, { target: upstream.url, buffer: Readable.from(body.length > 0 ? [body] : []) }, (err) => {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        const refused = CONNECT_ERRORS.has(code);
+        upstream.failures++;
+        if (refused) {
+          upstream.downUntil = Date.now() + downForMs;
+          upstream.down = true;
+        }
+        const retry = !res.headersSent && !res.destroyed && (refused || IDEMPOTENT.has(method)) && i + 1 < order.length;
+        log(`${method} ${path} -> ${service} ${upstream.url}: ${code || err.message}${refused ? ' (marked down)' : ''}${retry ? ', retrying on the next instance' : ''}`);
+        if (retry) attempt(i + 1);
+        else sendPlain(res, 502, `Bad Gateway (${service})`);
+      });
+    };
+    attempt(0);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`proxy failure: ${error instanceof Error ? error.message : String(error)}`);
+      sendPlain(res, 500, 'Internal Server Error');
+    });
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostLabel = host.includes(':') ? `[${host}]` : host;
+
+  const snapshot = (u: Upstream): UpstreamState => ({ service: u.service, url: u.url, hits: u.hits, failures: u.failures, down: u.downUntil > Date.now() });
+  const all = (service?: ServiceName) => (service ? pools.get(service)! : SERVICES.flatMap((s) => pools.get(s)!));
+
+  return {
+    url: `http://${hostLabel}:${port}`,
+    port,
+    upstreams: (service) => all(service).map(snapshot),
+    hits: (service) => Object.fromEntries(all(service).map((u) => [u.url, u.hits])),
+    resetHits: () => {
+      for (const u of all()) {
+        u.hits = 0;
+        u.failures = 0;
+      }
+    },
+    addUpstream,
+    removeUpstream: (service, url) => {
+      const pool = pools.get(service)!;
+      const origin = normalizeUrl(url);
+      const index = pool.findIndex((u) => u.url === origin);
+      if (index >= 0) pool.splice(index, 1);
+    },
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(force);
+      agent.destroy();
+    },
+  };
+}
