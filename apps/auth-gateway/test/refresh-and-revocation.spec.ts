@@ -1,4 +1,6 @@
 import { decodeJwt } from 'jose';
+import { DYNAMO_CLIENTS } from '@mcp-cognito/nest-platform';
+import type { DynamoClients } from '@mcp-cognito/storage';
 import { GatewayHarness, ALICE } from './support/harness';
 import { exchangeCode, obtainCode, register, tokenRequest, type RegisteredClient } from './support/mcp-client';
 import { idpStats, refreshCalls } from './support/idp-stats';
@@ -93,17 +95,29 @@ describe('refresh token rotation and reuse detection', () => {
 
 /** DESIGN.md §2.7: Cognito is called only when its stored access token would expire first. */
 describe('lazy upstream refresh', () => {
-  it('a refresh whose Cognito token is still fresh makes no Cognito request', async () => {
+  it('a refresh whose Cognito token is still fresh makes no Cognito request and two DynamoDB requests', async () => {
     const h = await GatewayHarness.start({ gatewayEnv: { ACCESS_TOKEN_TTL: '60' } });
     try {
       const client = await register(h.url);
       const t0 = await signIn(h, client);
       const before = refreshCalls(await idpStats(h.idp.baseUrl));
+      // Count the DynamoDB requests the gateway makes (one middleware sees every command).
+      const commands: string[] = [];
+      h.instances[0]!.app.get<DynamoClients>(DYNAMO_CLIENTS).doc.middlewareStack.add(
+        (next, context) => async (args) => {
+          commands.push(String(context['commandName']));
+          return next(args);
+        },
+        { step: 'initialize', name: 'countForTest' },
+      );
       let token = t0.refresh_token;
       for (let i = 0; i < 3; i++) {
+        commands.length = 0;
         const r = await refresh(h, client, token);
         expect(r.status).toBe(200);
         token = r.body['refresh_token'] as string;
+        // At most 2 DynamoDB requests per refresh: read the grant, rotate it (the client is cached).
+        expect(commands).toEqual(['GetItemCommand', 'UpdateItemCommand']);
       }
       expect(refreshCalls(await idpStats(h.idp.baseUrl))).toBe(before);
     } finally {

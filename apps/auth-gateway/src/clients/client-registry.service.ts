@@ -7,6 +7,8 @@ import type { OAuthClient } from './oauth-client';
 import { parseStaticClients } from './static-clients';
 
 const CLIENT_ID = /^[\w.:-]{1,200}$/;
+const CLIENT_CACHE_MS = 60_000;
+const CLIENT_CACHE_MAX = 10_000;
 
 /**
  * Finds a client by id: an https URL is a Client ID Metadata Document; otherwise static clients from
@@ -16,6 +18,7 @@ const CLIENT_ID = /^[\w.:-]{1,200}$/;
 export class ClientRegistry {
   private readonly staticClients: Map<string, OAuthClient>;
   private readonly logger = new Logger('security');
+  private readonly cache = new Map<string, { client: OAuthClient; until: number }>();
   readonly metadataDocuments: MetadataDocumentResolver;
 
   constructor(
@@ -39,8 +42,16 @@ export class ClientRegistry {
     if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return undefined;
     const fixed = this.staticClients.get(clientId);
     if (fixed) return fixed;
+    const cached = this.cache.get(clientId);
+    if (cached && cached.until > Date.now()) return cached.client;
     const record = await this.repos.clients.get(clientId);
-    return record ? fromRecord(record) : undefined;
+    if (!record) return undefined;
+    const client = fromRecord(record);
+    // Registrations never change after creation: a short cache saves a read per token request (a
+    // cache, not state - every instance can read the table). Unknown ids are not cached.
+    this.cache.set(clientId, { client, until: Date.now() + CLIENT_CACHE_MS });
+    if (this.cache.size > CLIENT_CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
+    return client;
   }
 
   /** Keeps a dynamic registration alive once it is really used (unused ones expire). */
