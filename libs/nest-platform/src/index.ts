@@ -3,3 +3,5 @@ export { redactSecrets, redactUrl, isSecretKey, REDACTED } from './lib/logging/r
 export { DependencyHealthIndicators } from './lib/health/dependency.health';
 export { runService } from './lib/bootstrap/run-service';
 export { StorageModule, DYNAMO_CLIENTS, DYNAMO_CONFIG, CLOCK, REPOSITORIES, pingStorage } from './lib/storage/storage.module';
+export { HealthModule, type HealthOptions } from './lib/health/health.module';
+export { ConfigModule } from './lib/config/config.module';

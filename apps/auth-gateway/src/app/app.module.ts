@@ -1,20 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createLoggingModule, StorageModule } from '@mcp-cognito/nest-platform';
-import { HealthModule } from '../health/health.module';
+import { ConfigModule, createLoggingModule, HealthModule, StorageModule } from '@mcp-cognito/nest-platform';
 import { OAuthModule } from '../oauth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway-config';
-
-@Module({})
-export class ConfigModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: ConfigModule,
-      global: true,
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG],
-    };
-  }
-}
 
 @Module({})
 export class AppModule {
@@ -24,8 +11,8 @@ export class AppModule {
       imports: [
         createLoggingModule({ service: config.service, runtime: config.runtime }),
         StorageModule.forRoot(config.dynamodb),
-        ConfigModule.forRoot(config),
-        HealthModule,
+        ConfigModule.forRoot(GATEWAY_CONFIG, config),
+        HealthModule.forRoot({ readiness: { cognito_jwks: config.cognito.jwksUrl } }),
         OAuthModule,
       ],
     };

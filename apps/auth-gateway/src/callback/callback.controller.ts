@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { InvalidScope } from '@mcp-cognito/oauth';
-import { REPOSITORIES } from '@mcp-cognito/nest-platform';
-import type { Repositories } from '@mcp-cognito/storage';
+import { CLOCK, REPOSITORIES } from '@mcp-cognito/nest-platform';
+import type { Clock, Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { SecurityEvents } from '../events/security-events';
 import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-redirect';
@@ -25,6 +25,7 @@ export class CallbackController {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
     @Inject(REPOSITORIES) private readonly repos: Repositories,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly events: SecurityEvents,
   ) {}
 
@@ -39,7 +40,7 @@ export class CallbackController {
     if (granted.length === 0) {
       throw new AuthorizationRedirectError(new InvalidScope('None of the requested scopes were granted.'), pending.redirectUri, pending.clientState);
     }
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     const upstream = await sealUpstreamTokens(
       this.keys.storageEncryption,
       user.tokens,

@@ -1,0 +1,54 @@
+import { Controller, Get, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import type { DynamoClients } from '@mcp-cognito/storage';
+import { DYNAMO_CLIENTS, pingStorage } from '../storage/storage.module';
+import { DependencyHealthIndicators } from './dependency.health';
+
+const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
+
+export interface HealthOptions {
+  /** JSON documents readiness depends on (JWKS), by name. */
+  readiness: Record<string, string>;
+}
+
+/**
+ * `/health`: what the load balancer checks - the process serves and its table answers
+ * (DescribeTable). `/health/ready`: also every key set the service's token checks need; it is an
+ * operator's view, not the ALB's, so that an IdP incident does not mark every task unhealthy at once.
+ */
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly deps: DependencyHealthIndicators,
+    @Inject(DYNAMO_CLIENTS) private readonly dynamo: DynamoClients,
+    @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.deps.check('dynamodb', () => pingStorage(this.dynamo))]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.deps.check('dynamodb', () => pingStorage(this.dynamo)),
+      ...Object.entries(this.options.readiness).map(([name, url]) => () => this.deps.checkJsonDocument(name, url)),
+    ]);
+  }
+}
+
+@Module({})
+export class HealthModule {
+  static forRoot(options: HealthOptions): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [DependencyHealthIndicators, { provide: HEALTH_OPTIONS, useValue: options }],
+    };
+  }
+}
