@@ -23,7 +23,8 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+          // the shared build config (tools/build) is plain tooling, not a project
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^(\\.\\./)+tools/build/'],
           depConstraints: [
             // layers
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:nest', 'type:domain', 'type:data-access', 'type:util', 'type:tooling'] },

@@ -80,6 +80,13 @@ describe('authorization request rules', () => {
     });
   });
 
+  it('a dynamic client registered with a smaller scope may still step up (MCP step-up authorization)', async () => {
+    const narrow = await register(h.url, { scope: 'mcp-server/read' });
+    const res = await fetch(authorizationUrl(h.url, { ...params(), client_id: narrow.client_id, scope: 'mcp-server/read mcp-server/write' }), { redirect: 'manual' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('mcp-server/write');
+  });
+
   it('ignores OIDC habit scopes (openid, offline_access) instead of failing', async () => {
     const res = await authorize({ scope: 'openid offline_access mcp-server/read' });
     expect(res.status).toBe(200);

@@ -97,3 +97,28 @@ describe('RFC 7591 dynamic client registration', () => {
     expect(((await res.json()) as { error: string }).error).toBe('too_many_requests');
   });
 });
+
+describe('CORS: API endpoints are callable from browser-based clients, pages are not', () => {
+  let h: GatewayHarness;
+  beforeAll(async () => {
+    h = await GatewayHarness.start();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it.each(['/register', '/token', '/revoke', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json'])('%s answers a preflight without credentials', async (path) => {
+    const res = await fetch(`${h.url}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it.each(['/authorize', '/consent', '/callback'])('%s sends no CORS headers', async (path) => {
+    const res = await fetch(`${h.url}${path}`, { headers: { origin: 'http://localhost:6274' }, redirect: 'manual' });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

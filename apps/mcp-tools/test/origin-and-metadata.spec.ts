@@ -32,6 +32,27 @@ describe('Origin validation (MCP transport: DNS rebinding protection)', () => {
   it('no Origin (non-browser client) passes', async () => {
     expect((await h.post(ping, { token })).status).toBe(200);
   });
+
+  it('an allowed Origin gets CORS: the preflight is answered without credentials, responses name the origin', async () => {
+    const preflight = await fetch(`${h.url}/mcp`, {
+      method: 'OPTIONS',
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+    const res = await h.post(ping, { token, headers: { origin: ALLOWED_ORIGIN } });
+    expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    const challenge = await h.post(ping, { headers: { origin: ALLOWED_ORIGIN } });
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+  });
+
+  it('a disallowed Origin gets no preflight answer', async () => {
+    const preflight = await fetch(`${h.url}/mcp`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });
 
 describe('RFC 9728 Protected Resource Metadata', () => {

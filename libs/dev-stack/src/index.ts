@@ -7,3 +7,4 @@ export * from './lib/local-stack/workspace-root';
 export * from './lib/testing/http-browser';
 export * from './lib/testing/oauth-test-client';
 export * from './lib/local-stack/service-environments';
+export * from './lib/proxy/single-origin-proxy';

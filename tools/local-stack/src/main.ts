@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { findWorkspaceRoot, loadOrCreateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
 
 /**
- * `npm start`: the whole stack on loopback with no Docker and no AWS account. Ports can be moved
- * with LOCAL_PORT_DYNAMODB / LOCAL_PORT_IDP / LOCAL_PORT_GATEWAY / LOCAL_PORT_TOOLS, the DynamoDB
- * engine with DYNAMODB_ENGINE=dynamodb-local, log verbosity with LOG_LEVEL.
+ * `npm start`: the whole stack on loopback with no Docker and no AWS account. By default in
+ * single-origin mode, as behind CloudFront: one local proxy origin (LOCAL_PORT_PROXY, 8080) is the
+ * issuer and serves `/mcp`, routed by the shared path table; LOCAL_SINGLE_ORIGIN=false gives each
+ * service its own origin. Ports can be moved with LOCAL_PORT_DYNAMODB / LOCAL_PORT_IDP /
+ * LOCAL_PORT_GATEWAY / LOCAL_PORT_TOOLS, instances per service with LOCAL_GATEWAY_INSTANCES /
+ * LOCAL_TOOLS_INSTANCES (single-origin only), the DynamoDB engine with DYNAMODB_ENGINE=dynamodb-local,
+ * log verbosity with LOG_LEVEL.
  */
-const COLORS: Record<string, string> = { idp: '35', gateway: '36', tools: '33', dynamodb: '32' };
+const COLORS: Record<string, string> = { idp: '35', gateway: '36', tools: '33', dynamodb: '32', proxy: '34' };
 const tty = process.stdout.isTTY;
-const label = (name: string) => (tty ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(8)}\x1b[0m` : name.padEnd(8));
+const label = (name: string) => (tty ? `\x1b[${COLORS[name.split('#')[0] ?? name] ?? '37'}m${name.padEnd(9)}\x1b[0m` : name.padEnd(9));
 
 function envPort(name: string): number | undefined {
   const v = process.env[name];
@@ -24,13 +28,16 @@ interface DevUser {
 }
 
 function banner(stack: LocalStack, users: DevUser[], secretsPath: string, created: boolean): string {
+  const health = (service: string, instances: Array<{ url: string }>) =>
+    instances.map((instance, i) => [`${service} health${instances.length > 1 ? ` #${i + 1}` : ''}`, `${instance.url}/health`]);
   const rows = [
     ['MCP endpoint (point your client here)', stack.urls.mcp],
-    ['Protected Resource Metadata', `${stack.urls.tools}/.well-known/oauth-protected-resource/mcp`],
+    ['Protected Resource Metadata', `${new URL(stack.urls.mcp).origin}/.well-known/oauth-protected-resource/mcp`],
     ['Authorization server (issuer)', stack.urls.issuer],
     ['  metadata', `${stack.urls.issuer}/.well-known/oauth-authorization-server`],
-    ['  health', `${stack.urls.gateway}/health`],
-    ['MCP tools health', `${stack.urls.tools}/health`],
+    ...(stack.urls.proxy ? [['Single origin (local proxy, path rules as in AWS)', stack.urls.proxy]] : []),
+    ...health('auth-gateway', stack.instances.gateway),
+    ...health('mcp-tools', stack.instances.tools),
     ['local-idp (Cognito stand-in)', stack.urls.idp],
     ['  issuer / discovery', `${stack.urls.cognitoIssuer}/.well-known/openid-configuration`],
     ['DynamoDB (embedded)', stack.urls.dynamodb],
@@ -60,13 +67,17 @@ async function main(): Promise<void> {
   const root = findWorkspaceRoot();
   const { created, path } = await loadOrCreateDevSecrets(join(root, '.local'));
   const started = Date.now();
+  const singleOrigin = !/^(false|0|no)$/i.test(process.env['LOCAL_SINGLE_ORIGIN'] ?? 'true');
   const stack = await startLocalStack({
     ports: {
       dynamodb: envPort('LOCAL_PORT_DYNAMODB'),
       idp: envPort('LOCAL_PORT_IDP'),
       gateway: envPort('LOCAL_PORT_GATEWAY'),
       tools: envPort('LOCAL_PORT_TOOLS'),
+      proxy: envPort('LOCAL_PORT_PROXY'),
     },
+    singleOrigin,
+    instances: { gateway: envPort('LOCAL_GATEWAY_INSTANCES'), tools: envPort('LOCAL_TOOLS_INSTANCES') },
     dynamodbEngine: process.env['DYNAMODB_ENGINE'] === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite',
     logLevel: process.env['LOG_LEVEL'] ?? 'info',
     logFormat: 'pretty',

@@ -4,6 +4,7 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from '@mcp-cognito/config';
 import { OAuthExceptionFilter } from '../http/oauth-exception.filter';
+import { publicEndpointCors } from '../http/public-cors';
 import { AppModule } from './app.module';
 
 /**
@@ -24,6 +25,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   // Flat forms only (no qs nesting): a repeated or nested parameter is an error, not an object.
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb', parameterLimit: 50 });
   app.useBodyParser('json', { limit: '32kb' });
+  app.use(publicEndpointCors);
   app.use(cookieParser());
   app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));
   app.enableShutdownHooks();

@@ -96,7 +96,11 @@ export async function validateAuthorizationRequest(
 
   const parsed = parseScope(single(params.scope));
   if (parsed === undefined) fail(new InvalidScope('scope is malformed.'));
-  const allowed = client.scope ? (parseScope(client.scope) ?? []).filter((s) => config.scopes.includes(s)) : config.scopes;
+  // A static client's registered scope is a limit set by operators. A dynamic registration's scope is
+  // what the client asked for when it registered (RFC 7591 §2): MCP clients register with the scope of
+  // their first challenge and later step up (MCP "step-up authorization"), so it does not cap them.
+  const allowed =
+    client.source === 'static' && client.scope ? (parseScope(client.scope) ?? []).filter((s) => config.scopes.includes(s)) : config.scopes;
   let scopes = (parsed ?? []).filter((s) => !IGNORED_SCOPES.has(s));
   // No scope asked: everything this client may have (RFC 6749 §3.3 allows a documented default).
   if (scopes.length === 0) scopes = [...allowed];

@@ -20,14 +20,12 @@ export class DiscoveryController {
 
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=300')
-  @Header('Access-Control-Allow-Origin', '*')
   authorizationServer() {
     return this.metadata;
   }
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
-  @Header('Access-Control-Allow-Origin', '*')
   openidConfiguration() {
     return this.metadata;
   }
@@ -35,7 +33,6 @@ export class DiscoveryController {
   /** Public keys only (active, next and retired: rotation overlap, DESIGN.md §3). */
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  @Header('Access-Control-Allow-Origin', '*')
   @Header('Content-Type', 'application/jwk-set+json')
   jwks() {
     return this.keys.signingKeys.publicJwks;

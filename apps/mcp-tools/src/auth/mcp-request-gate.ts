@@ -61,6 +61,21 @@ export class McpRequestGate implements OnModuleInit {
       });
     }
 
+    if (origin !== undefined) {
+      // CORS for allowed browser origins (e.g. the MCP Inspector). Set on the raw response so that
+      // the SDK transport's own writeHead keeps them after the route hijacks the reply.
+      reply.raw.setHeader('access-control-allow-origin', origin);
+      reply.raw.setHeader('vary', 'Origin');
+      reply.raw.setHeader('access-control-expose-headers', 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version');
+      if (request.method === 'OPTIONS') {
+        // A preflight carries no credentials by definition: answer it before authentication.
+        reply.raw.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
+        reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID');
+        reply.raw.setHeader('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    }
+
     if (hasQueryAccessToken(request.url)) {
       this.logger.warn({ event: 'mcp.auth_failed', reason: 'query_token' }, 'access token in the query string');
       const description = 'Send the access token in the Authorization header, not in the URL';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as devStack from '@mcp-cognito/dev-stack';
 import type { EmbeddedDynamoDb } from '@mcp-cognito/dev-stack';
 
@@ -17,7 +17,9 @@ function loadDevStack(): DevStack {
   const root = join(__dirname, '../../../..');
   const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
   const [entry] = tsconfig.compilerOptions.paths['@mcp-cognito/dev-stack'] as string[];
-  return require(join(root, entry));
+  // Only the DynamoDB launchers: the rest of dev-stack imports other workspace libs by alias, which
+  // Node's plain require cannot resolve here.
+  return require(join(root, dirname(entry), 'lib/dynamodb'));
 }
 
 /**

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { startEmbeddedDynamoDb } from '../dynamodb/embedded-dynamodb';
 import { freePort } from '../dynamodb/free-port';
 import { startLocalIdpProcess } from '../local-idp-process';
+import { startSingleOriginProxy, type SingleOriginProxy } from '../proxy/single-origin-proxy';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
-import { startServiceProcess } from './service-process';
+import { startServiceProcess, type ServiceProcess } from './service-process';
 import { buildServiceEnvironments, LOCAL_USER_POOL_ID } from './service-environments';
 import { findWorkspaceRoot } from './workspace-root';
 
@@ -13,9 +14,11 @@ export interface LocalStackPorts {
   idp: number;
   gateway: number;
   tools: number;
+  /** The single-origin proxy (only in `singleOrigin` mode). */
+  proxy: number;
 }
 
-export const DEFAULT_LOCAL_PORTS: LocalStackPorts = { dynamodb: 8000, idp: 9000, gateway: 3000, tools: 3001 };
+export const DEFAULT_LOCAL_PORTS: LocalStackPorts = { dynamodb: 8000, idp: 9000, gateway: 3000, tools: 3001, proxy: 8080 };
 
 export interface LocalStackOptions {
   ports?: Partial<LocalStackPorts>;
@@ -27,13 +30,41 @@ export interface LocalStackOptions {
   logLevel?: string;
   logFormat?: 'json' | 'pretty';
   output?: (service: string, line: string) => void;
+  /**
+   * One origin for the issuer and the MCP resource, as behind CloudFront (DESIGN.md §5): a local
+   * reverse proxy on `ports.proxy` routes by the shared path table; `GATEWAY_ISSUER` is the proxy's
+   * origin, `MCP_RESOURCE` is `<proxy>/mcp`, local-idp's redirect URI is `<proxy>/callback`.
+   * Default `false`: the gateway and the tools service on their own ports (their own origins).
+   */
+  singleOrigin?: boolean;
+  /**
+   * Instances per service behind the proxy (round-robin; needs `singleOrigin`). The first instance
+   * uses `ports.gateway` / `ports.tools`, further ones free ports. Default 1 each.
+   */
+  instances?: { gateway?: number; tools?: number };
+}
+
+/** One running instance of a service. */
+export interface LocalServiceInstance {
+  /** Its direct URL (bypassing the proxy), e.g. for `/health`. */
+  url: string;
+  process: ServiceProcess;
+  /** Stops this instance only (the rest of the stack keeps running). */
+  stop(): Promise<void>;
 }
 
 export interface LocalStack {
-  urls: { dynamodb: string; idp: string; cognitoIssuer: string; gateway: string; issuer: string; tools: string; mcp: string };
+  /**
+   * `gateway` / `tools`: the first instance's own URL. `issuer` / `mcp`: what clients use - the same
+   * as those in separate-origin mode, the proxy's origin (+ `/mcp`) in single-origin mode (`proxy`).
+   */
+  urls: { dynamodb: string; idp: string; cognitoIssuer: string; gateway: string; issuer: string; tools: string; mcp: string; proxy?: string };
   /** The exact environment each service was started with (the same variables docker-compose and AWS use). */
   env: { idp: Record<string, string>; gateway: Record<string, string>; tools: Record<string, string> };
   secrets: DevSecrets;
+  instances: { gateway: LocalServiceInstance[]; tools: LocalServiceInstance[] };
+  /** The single-origin proxy (hit counters per instance), in `singleOrigin` mode. */
+  proxy?: SingleOriginProxy;
   stop(): Promise<void>;
 }
 
@@ -55,7 +86,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     idp: await port(options.ports?.idp, DEFAULT_LOCAL_PORTS.idp),
     gateway: await port(options.ports?.gateway, DEFAULT_LOCAL_PORTS.gateway),
     tools: await port(options.ports?.tools, DEFAULT_LOCAL_PORTS.tools),
+    proxy: options.singleOrigin ? await port(options.ports?.proxy, DEFAULT_LOCAL_PORTS.proxy) : 0,
   };
+  const count = { gateway: options.instances?.gateway ?? 1, tools: options.instances?.tools ?? 1 };
+  for (const [name, n] of Object.entries(count)) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`instances.${name} must be a whole number >= 1, got ${n}`);
+  }
+  if (!options.singleOrigin && (count.gateway > 1 || count.tools > 1)) {
+    throw new Error('several instances per service need singleOrigin: true (the proxy is what spreads requests over them)');
+  }
   const started: Array<{ stop(): Promise<void> }> = [];
   const stop = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
@@ -65,8 +104,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamo = await startEmbeddedDynamoDb({ engine: options.dynamodbEngine, port: ports.dynamodb });
     started.push(dynamo);
 
-    const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-    const toolsUrl = `http://127.0.0.1:${ports.tools}`;
+    const instancePorts = async (first: number, n: number) => [first, ...(await Promise.all(Array.from({ length: n - 1 }, () => freePort())))];
+    const gatewayPorts = await instancePorts(ports.gateway, count.gateway);
+    const toolsPorts = await instancePorts(ports.tools, count.tools);
+    const direct = (p: number) => `http://127.0.0.1:${p}`;
+
+    let proxy: SingleOriginProxy | undefined;
+    if (options.singleOrigin) {
+      proxy = await startSingleOriginProxy({
+        port: ports.proxy,
+        upstreams: { 'auth-gateway': gatewayPorts.map(direct), 'mcp-tools': toolsPorts.map(direct) },
+        log: (line) => options.output?.('proxy', line),
+      });
+      started.push(proxy);
+    }
+
+    // The public URLs: the services' own origins, or the one proxy origin.
+    const gatewayUrl = proxy?.url ?? direct(ports.gateway);
+    const toolsUrl = proxy?.url ?? direct(ports.tools);
     const idpUrl = `http://127.0.0.1:${ports.idp}`;
     const cognitoIssuer = `${idpUrl}/${LOCAL_USER_POOL_ID}`;
     const mcpUrl = `${toolsUrl}/mcp`;
@@ -79,32 +134,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const idp = await startLocalIdpProcess({ port: ports.idp, env: idpEnv, output: options.output });
     started.push(idp);
 
+    const several = count.gateway > 1 || count.tools > 1;
+    const launch = (service: 'gateway' | 'tools', p: number, i: number): Promise<LocalServiceInstance> =>
+      startServiceProcess({
+        name: several ? `${service}#${i + 1}` : service,
+        main: join(root, service === 'gateway' ? 'dist/apps/auth-gateway/main.js' : 'dist/apps/mcp-tools/main.js'),
+        env: { ...(service === 'gateway' ? gatewayEnv : toolsEnv), PORT: String(p) },
+        healthUrl: `${direct(p)}/health`,
+        // Several Nest processes starting at once on a small (or busy CI) machine take a while.
+        timeoutMs: 60_000,
+        output: options.output,
+        cwd: root,
+      }).then((process) => ({ url: direct(p), process, stop: () => process.stop() }));
+
     const settled = await Promise.allSettled([
-      startServiceProcess({
-        name: 'gateway',
-        main: join(root, 'dist/apps/auth-gateway/main.js'),
-        env: gatewayEnv,
-        healthUrl: `${gatewayUrl}/health`,
-        output: options.output,
-        cwd: root,
-      }),
-      startServiceProcess({
-        name: 'tools',
-        main: join(root, 'dist/apps/mcp-tools/main.js'),
-        env: toolsEnv,
-        healthUrl: `${toolsUrl}/health`,
-        output: options.output,
-        cwd: root,
-      }),
+      ...gatewayPorts.map((p, i) => launch('gateway', p, i)),
+      ...toolsPorts.map((p, i) => launch('tools', p, i)),
     ]);
     for (const s of settled) if (s.status === 'fulfilled') started.push(s.value);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
+    const running = settled.map((s) => (s as PromiseFulfilledResult<LocalServiceInstance>).value);
 
     return {
-      urls: { dynamodb: dynamo.endpoint, idp: idpUrl, cognitoIssuer, gateway: gatewayUrl, issuer: gatewayUrl, tools: toolsUrl, mcp: mcpUrl },
+      urls: {
+        dynamodb: dynamo.endpoint,
+        idp: idpUrl,
+        cognitoIssuer,
+        gateway: direct(ports.gateway),
+        issuer: gatewayUrl,
+        tools: direct(ports.tools),
+        mcp: mcpUrl,
+        ...(proxy ? { proxy: proxy.url } : {}),
+      },
       env: { idp: idpEnv, gateway: gatewayEnv, tools: toolsEnv },
       secrets,
+      instances: { gateway: running.slice(0, count.gateway), tools: running.slice(count.gateway) },
+      ...(proxy ? { proxy } : {}),
       stop,
     };
   } catch (error) {

@@ -139,9 +139,11 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
   // Errors are handled per request through the callback below; this only keeps stray ones from crashing.
   proxy.on('error', (err) => log(`proxy error: ${err.message}`));
   const inflight = new WeakMap<IncomingMessage, Upstream>();
-  proxy.on('proxyRes', (_proxyRes, req) => {
+  proxy.on('proxyRes', (proxyRes, req) => {
     const upstream = inflight.get(req);
     if (upstream) upstream.hits++;
+    // `Connection: close` is about the proxy's own upstream connection; the client's stays keep-alive.
+    delete proxyRes.headers['connection'];
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

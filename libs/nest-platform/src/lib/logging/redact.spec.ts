@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { isSecretKey, redactSecrets, redactUrl, REDACTED } from './redact';
+
+describe('secrets never reach the logs (DESIGN.md §7)', () => {
+  it.each(['authorization', 'Authorization', 'cookie', 'set-cookie', 'code', 'code_verifier', 'client_secret', 'refresh_token', 'access_token', 'id_token', 'cognito_token', 'cognitoToken', 'password', 'state', 'token'])(
+    '%s is a secret key',
+    (key) => expect(isSecretKey(key)).toBe(true),
+  );
+
+  it.each(['client_id', 'sub', 'grant_id', 'event', 'scope', 'redirect_uri', 'codec', 'status'])('%s is not', (key) => expect(isSecretKey(key)).toBe(false));
+
+  it('redacts nested values but keeps the shape and non-secret fields', () => {
+    const out = redactSecrets({ event: 'token.issued', client_id: 'c1', body: { refresh_token: 'r', code: 'abc', list: [{ access_token: 'a' }] } });
+    expect(out).toEqual({ event: 'token.issued', client_id: 'c1', body: { refresh_token: REDACTED, code: REDACTED, list: [{ access_token: REDACTED }] } });
+  });
+
+  it('does not walk class instances (requests, sockets) and is bounded in depth', () => {
+    class Req {
+      token = 'x';
+    }
+    const req = new Req();
+    expect(redactSecrets({ req }).req).toBe(req);
+    const deep: Record<string, unknown> = {};
+    let cur = deep;
+    for (let i = 0; i < 50; i++) cur = (cur['n'] = {}) as Record<string, unknown>;
+    expect(() => redactSecrets(deep)).not.toThrow();
+  });
+
+  it('redacts secret query parameters in URLs (the callback carries the code)', () => {
+    expect(redactUrl('/callback?code=abc123&state=s3cr3t&x=1')).toBe('/callback?code=[redacted]&state=[redacted]&x=1');
+    expect(redactUrl('/health')).toBe('/health');
+    expect(redactUrl('/authorize?client_id=c&code_challenge=ch')).toBe('/authorize?client_id=c&code_challenge=ch');
+  });
+
+  it('a pino logger with the formatter writes no secret', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const logger = pino({ formatters: { log: (o: Record<string, unknown>) => redactSecrets(o) } }, sink);
+    logger.info({ event: 'x', refresh_token: 'rt-SECRET', nested: { client_secret: 'cs-SECRET', authorization: 'Bearer at-SECRET' } }, 'hello');
+    expect(lines.join('')).not.toMatch(/SECRET/);
+    expect(lines.join('')).toContain('"event":"x"');
+  });
+});
