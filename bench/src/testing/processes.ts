@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** A server process pinned to one core with `taskset -c <cpu>`, so it never shares the load generator's core. */
+export interface PinnedProcess {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** ms from spawn to the first 200 from the health URL. */
+  startMs: number;
+  /** Last lines of output (kept for error reports). */
+  tail: string[];
+  stop(): Promise<void>;
+}
+
+export interface SpawnPinnedOptions {
+  name: string;
+  cpu: string;
+  /** node flags (`-r`, `--cpu-prof`...) */
+  nodeArgs?: string[];
+  main: string;
+  env: Record<string, string>;
+  healthUrl: string;
+  timeoutMs?: number;
+  /** Poll interval for the health URL (cold start resolution). */
+  pollMs?: number;
+}
+
+/** GET `url` without keep-alive; resolves with the status, or 0 when nothing answers. */
+export function probe(url: string, timeoutMs = 1000): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/**
+ * Spawns `taskset -c <cpu> node <nodeArgs> <main>` (taskset execs node: the child pid IS node's pid)
+ * with only PATH/HOME inherited plus `env`, and waits until `healthUrl` answers 200.
+ */
+export async function spawnPinned(options: SpawnPinnedOptions): Promise<PinnedProcess> {
+  const tail: string[] = [];
+  const t0 = performance.now();
+  const child = spawn('taskset', ['-c', options.cpu, process.execPath, ...(options.nodeArgs ?? []), options.main], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
+    // stdout (request logs) goes to /dev/null: the server pays for writing its logs, the load generator
+    // does not pay for reading them.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line) tail.push(line);
+    while (tail.length > 40) tail.shift();
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exit;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    if (exited) throw new Error(`${options.name} exited before it was healthy:\n${tail.join('\n')}`);
+    if ((await probe(options.healthUrl, 500)) === 200) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${options.name} was not healthy at ${options.healthUrl} in time:\n${tail.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 10));
+  }
+  const startMs = performance.now() - t0;
+  return { name: options.name, child, pid: child.pid as number, startMs, tail, stop };
+}
+
+/** A field of /proc/<pid>/status (VmRSS in kB, Cpus_allowed_list...). */
+export function procStatus(pid: number | 'self', field: string): string | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`));
+    return line?.slice(field.length + 1).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size in MB (10^6 bytes; VmRSS is in KiB). */
+export function rssMB(pid: number): number {
+  const kib = Number.parseInt(procStatus(pid, 'VmRSS') ?? '0', 10);
+  return Math.round(((kib * 1024) / 1e6) * 10) / 10;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

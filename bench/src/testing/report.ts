@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GatewayBenchResult } from './gateway-bench';
+import type { StartupResult } from './startup';
+import type { ScenarioResult } from './tools-scenarios';
+
+export interface TargetCheck {
+  id: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: string[]; node: string; loadAverageBefore: number[]; loadAverageAfter: number[]; loadGeneratorCpus?: string };
+  settings: Record<string, unknown>;
+  tools?: { users: number; scenarios: ScenarioResult[]; note: string };
+  gateway?: GatewayBenchResult;
+  startup?: StartupResult[];
+  targets: TargetCheck[];
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
+
+export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const s = new Map((report.tools?.scenarios ?? []).map((r) => [r.n, r]));
+  const rps = (n: number) => s.get(n)?.load.requestsPerSecond ?? 0;
+  if (s.has(1) && s.has(2)) {
+    const r = ratio(rps(2), rps(1));
+    out.push({ id: '(2)/(1)', target: '>= 0.9', measured: `${r} (${rps(2)} / ${rps(1)} req/s)`, pass: r >= 0.9 });
+  }
+  if (s.has(1) && s.has(3)) {
+    const r = ratio(rps(3), rps(1));
+    out.push({ id: '(3)/(1)', target: '>= 0.35', measured: `${r} (${rps(3)} / ${rps(1)} req/s)`, pass: r >= 0.35 });
+  }
+  if (s.has(2) && s.has(4)) {
+    const r = ratio(rps(2), rps(4));
+    out.push({ id: '(2)/(4)', target: '>= 8', measured: `${r} (${rps(2)} / ${rps(4)} req/s)`, pass: r >= 8 });
+  }
+  if (s.has(2) && s.has(5)) {
+    const r = ratio(rps(2), rps(5));
+    const p99 = s.get(2)?.load.latencyMs.p99 ?? Infinity;
+    out.push({ id: '(2)/(5)', target: '>= 0.15', measured: `${r} (${rps(2)} / ${rps(5)} req/s)`, pass: r >= 0.15 });
+    out.push({ id: 'p99 of (2)', target: '<= 10 ms', measured: `${p99} ms at ${rps(2)} req/s`, pass: p99 <= 10 });
+  }
+  for (const n of [2, 3]) {
+    const r = s.get(n);
+    if (!r) continue;
+    const total = Object.values(r.dynamoCommands).reduce((a, b) => a + b, 0);
+    out.push({
+      id: `storage requests for auth, scenario (${n})`,
+      target: '0 DynamoDB commands',
+      measured: `${total} over ${r.load.totalRequests} measured calls (+ warm-up)`,
+      pass: total === 0,
+    });
+  }
+  const fresh = report.gateway?.phases.find((p) => p.key === 'refresh_token_cognito_fresh');
+  if (fresh) {
+    const iso = fresh.isolated;
+    const dyn = Math.max(fresh.cost.dynamoTotalPerRequest, iso?.dynamoTotal ?? 0);
+    const cognito = Math.max(fresh.cost.cognitoPerRequest, iso?.cognito ?? 0);
+    out.push({
+      id: 'refresh, Cognito token fresh',
+      target: '0 Cognito, <= 2 DynamoDB',
+      measured: `Cognito ${fresh.cost.cognitoPerRequest}/req; DynamoDB ${fresh.cost.dynamoTotalPerRequest}/req avg, isolated request: ${iso?.dynamoTotal} ${JSON.stringify(iso?.dynamo ?? {})}`,
+      pass: cognito === 0 && dyn <= 2,
+    });
+  }
+  for (const st of report.startup ?? []) {
+    out.push({ id: `cold start ${st.service}`, target: '<= 1500 ms (median)', measured: `${st.coldStartMedianMs} ms (${st.coldStartMs.join(', ')})`, pass: st.coldStartMedianMs <= 1500 });
+    out.push({ id: `idle RSS ${st.service}`, target: '<= 150 MB', measured: `${st.idleRssMedianMB} MB (${st.idleRssMB.join(', ')})`, pass: st.idleRssMedianMB <= 150 });
+  }
+  return out;
+}
+
+function markdown(report: BenchReport): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push(`# Benchmark report`, '');
+  lines.push(`${report.startedAt} - ${report.finishedAt}; Node ${m.node}; ${m.cpus.length} x ${m.cpus[0] ?? '?'}`);
+  lines.push(`Load average before: ${m.loadAverageBefore.join(' / ')}; after: ${m.loadAverageAfter.join(' / ')} (1/5/15 min).`);
+  lines.push(`Settings: ${Object.entries(report.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ')}.`, '');
+  lines.push('## Targets', '', '| target | required | measured | |', '|---|---|---|---|');
+  for (const t of report.targets) lines.push(`| ${t.id} | ${t.target} | ${t.measured} | ${t.pass ? 'PASS' : '**MISS**'} |`);
+  if (report.tools) {
+    lines.push('', `## tools/call whoami over Streamable HTTP (${report.tools.note})`, '');
+    lines.push('| # | scenario | req/s | per round | p50 ms | p90 ms | p99 ms | non-2xx | errors | DynamoDB cmds | JWKS fetches | RSS after (MB) | server CPUs |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of report.tools.scenarios) {
+      const dyn = Object.values(r.dynamoCommands).reduce((a, b) => a + b, 0);
+      lines.push(
+        `| ${r.n} | ${r.title} | ${r.load.requestsPerSecond} | ${(r.rounds ?? []).map((x) => x.requestsPerSecond).join(', ')} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p90} | ${r.load.latencyMs.p99} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${dyn} | ${r.jwksFetches} | ${r.rssAfterLoadMB} | ${r.serverCpus ?? '?'} |`,
+      );
+    }
+    lines.push('', 'req/s = all completed requests / all measured seconds over the rounds; p50/p90 = average of the rounds; p99 = the worst round.', '');
+    for (const r of report.tools.scenarios) lines.push(`- (${r.n}) ${r.server}: ${r.notes.join('; ')}.`);
+  }
+  if (report.gateway) {
+    const g = report.gateway;
+    lines.push('', '## Gateway token endpoint (dynalite behind a counting proxy, local-idp as Cognito)', '');
+    lines.push(
+      `Setup: ${g.setup.flows} real authorizations in ${g.setup.seconds} s (${g.setup.note}); per authorization: DynamoDB ${g.setup.perFlow.dynamoTotalPerRequest} ${JSON.stringify(g.setup.perFlow.dynamoPerRequest)}, Cognito ${g.setup.perFlow.cognitoPerRequest}.`,
+      '',
+    );
+    lines.push('| grant | requests | req/s | p50 ms | p99 ms | DynamoDB / request | Cognito / request | isolated request (warm) |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    for (const p of g.phases) {
+      const iso = p.isolated ? `DynamoDB ${p.isolated.dynamoTotal} ${JSON.stringify(p.isolated.dynamo)}, Cognito ${p.isolated.cognito}` : '-';
+      lines.push(
+        `| ${p.title} | ${p.requests} | ${p.load.requestsPerSecond} | ${p.load.latencyMs.p50} | ${p.load.latencyMs.p99} | ${p.cost.dynamoTotalPerRequest} ${JSON.stringify(p.cost.dynamoPerRequest)} | ${p.cost.cognitoPerRequest} | ${iso} |`,
+      );
+    }
+    lines.push('');
+    for (const p of g.phases) lines.push(`- ${p.key}: ${p.method}.`);
+    lines.push(`- gateway RSS after the token phases: ${g.rssAfterLoadMB} MB; server CPUs ${g.serverCpus ?? '?'}.`);
+  }
+  if (report.startup) {
+    lines.push('', '## Cold start and idle memory', '', '| service | runs | cold start ms (median) | all runs | idle RSS MB (median) | requests before RSS |', '|---|---|---|---|---|---|');
+    for (const s of report.startup) {
+      lines.push(`| ${s.service} | ${s.runs} | ${s.coldStartMedianMs} | ${s.coldStartMs.join(', ')} | ${s.idleRssMedianMB} | ${s.requestsBeforeRss} |`);
+    }
+  }
+  lines.push('', 'Chart: `bench.svg`. Raw numbers: `bench.json`.', '');
+  return lines.join('\n');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Horizontal bars, requests/s on a log scale (the bare node:http ceiling is an order of magnitude above
+ * the rest), one per scenario: tools scenarios, then the token endpoint phases.
+ */
+function svg(report: BenchReport): string {
+  const bars: Array<{ label: string; value: number; color: string }> = [];
+  for (const r of report.tools?.scenarios ?? []) bars.push({ label: `(${r.n}) ${r.title}`, value: r.load.requestsPerSecond, color: r.n <= 3 ? '#2b6cb0' : '#718096' });
+  for (const p of report.gateway?.phases ?? []) bars.push({ label: `token: ${p.key}`, value: p.load.requestsPerSecond, color: '#2f855a' });
+  const maxDecade = Math.max(3, Math.ceil(Math.log10(Math.max(10, ...bars.map((b) => b.value)))));
+  const labelW = 540;
+  const barW = 400;
+  const rowH = 30;
+  const top = 64;
+  const width = labelW + barW + 90;
+  const height = top + bars.length * rowH + 40;
+  const x = (v: number) => labelW + Math.round((Math.log10(Math.max(1, v)) / maxDecade) * barW);
+  const grid: string[] = [];
+  for (let d = 0; d <= maxDecade; d++) {
+    const gx = x(10 ** d);
+    grid.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${top + bars.length * rowH}" stroke="#ddd"/>`);
+    grid.push(`<text x="${gx}" y="${top + bars.length * rowH + 16}" text-anchor="middle" fill="#555">${(10 ** d).toLocaleString('en-US')}</text>`);
+  }
+  const rows = bars
+    .map((b, i) => {
+      const y = top + i * rowH;
+      const w = Math.max(1, x(b.value) - labelW);
+      return [
+        `<text x="${labelW - 10}" y="${y + 19}" text-anchor="end">${esc(b.label)}</text>`,
+        `<rect x="${labelW}" y="${y + 5}" width="${w}" height="${rowH - 10}" fill="${b.color}"/>`,
+        `<text x="${labelW + w + 6}" y="${y + 19}">${b.value.toLocaleString('en-US')}</text>`,
+      ].join('');
+    })
+    .join('\n  ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">
+  <rect width="100%" height="100%" fill="#fff"/>
+  <text x="10" y="22" font-size="16" font-weight="bold">Requests per second, log scale (server pinned to one core, load generator on the other)</text>
+  <text x="10" y="42" fill="#555">${esc(`${report.startedAt}; load average before ${report.machine.loadAverageBefore.join('/')}; blue: mcp-tools, grey: references, green: gateway /token`)}</text>
+  ${grid.join('\n  ')}
+  ${rows}
+</svg>
+`;
+}
+
+export function writeReport(outDir: string, report: BenchReport): { json: string; md: string; svg: string } {
+  mkdirSync(outDir, { recursive: true });
+  const files = { json: join(outDir, 'bench.json'), md: join(outDir, 'bench.md'), svg: join(outDir, 'bench.svg') };
+  writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(files.md, markdown(report));
+  writeFileSync(files.svg, svg(report));
+  return files;
+}
