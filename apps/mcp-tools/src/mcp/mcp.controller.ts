@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, Logger, Post, Req, Res } from '@nestjs/common';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import { StatelessJsonTransport } from './stateless-json-transport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '@mcp-cognito/tokens';
 import { McpRequestGate } from '../auth/mcp-request-gate';
@@ -9,7 +11,7 @@ import { OperationScopes } from './operation-scopes';
 import { missingScopes } from './scopes';
 
 /**
- * Streamable HTTP (MCP transport spec), stateless: no `Mcp-Session-Id`, a fresh server and transport per
+ * Streamable HTTP (MCP transport spec), stateless: no `Mcp-Session-Id`, a fresh SDK server and in-process transport per
  * POST, JSON answers instead of SSE. Every request here has passed {@link McpRequestGate} already.
  */
 @Controller(MCP_PATH.slice(1))
@@ -40,22 +42,40 @@ export class McpController {
       return;
     }
 
-    reply.hijack();
+    // The checks StreamableHTTPServerTransport makes (same statuses and JSON-RPC errors).
+    const accept = request.headers.accept ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      return jsonRpcError(reply, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    }
+    if (!isJsonContentType(request.headers['content-type'])) {
+      return jsonRpcError(reply, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    }
+    const version = request.headers['mcp-protocol-version'];
+    if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return jsonRpcError(reply, 400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+    }
+    const raw = request.body;
+    let messages: JSONRPCMessage[];
+    try {
+      messages = (Array.isArray(raw) ? raw : [raw]).map((m) => JSONRPCMessageSchema.parse(m));
+    } catch {
+      return jsonRpcError(reply, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+    }
+    const expected = StatelessJsonTransport.requestCount(messages);
     const server = this.factory.create(principal);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    reply.raw.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
+    const transport = new StatelessJsonTransport(expected);
     try {
       await server.connect(transport);
-      await transport.handleRequest(request.raw, reply.raw, request.body);
+      transport.deliver(messages, { requestInfo: { headers: request.headers } });
+      if (expected === 0) {
+        await reply.code(202).send();
+        return;
+      }
+      const responses = await transport.done;
+      await reply.code(200).type('application/json').send(JSON.stringify(Array.isArray(raw) ? responses : responses[0]));
     } catch (err) {
       this.logger.error({ event: 'mcp.request_failed', err }, 'MCP request failed');
-      if (!reply.raw.headersSent) {
-        reply.raw.writeHead(500, { 'content-type': 'application/json' });
-        reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));
-      }
+      if (!reply.sent) await jsonRpcError(reply, 500, -32603, 'Internal error');
     }
   }
 
@@ -78,4 +98,8 @@ async function methodNotAllowed(reply: FastifyReply): Promise<void> {
     .header('allow', 'POST')
     .type('application/json')
     .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
+}
+
+async function jsonRpcError(reply: FastifyReply, status: number, code: number, message: string): Promise<void> {
+  await reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
