@@ -2,6 +2,7 @@ import {
   Annotations,
   Fn,
   SecretValue,
+  Stack,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
@@ -81,5 +82,27 @@ export class SharedInfrastructure extends Construct {
    */
   secret(key: Exclude<SecretKey, 'originVerify'>): secretsmanager.ISecret {
     return secretsmanager.Secret.fromSecretCompleteArn(this, `Secret-${key}`, readParameter(this, this.config.stage, SECRET_ARN_PARAMS[key]));
+  }
+
+  /**
+   * The container environment both services share (variable names: libs/config runtime.config.ts and
+   * cognito.config.ts); each service stack adds its own variables.
+   */
+  commonEnvironment(port: number, logLevel: string): Record<string, string> {
+    const region = Stack.of(this).region;
+    return {
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      PORT: String(port),
+      LOG_LEVEL: logLevel,
+      LOG_FORMAT: 'json',
+      AWS_REGION: region,
+      DYNAMODB_TABLE: this.tableName,
+      COGNITO_USER_POOL_ID: this.userPoolId,
+      COGNITO_CLIENT_ID: this.userPoolClientId,
+      COGNITO_DOMAIN: this.cognitoDomainUrl,
+      COGNITO_REGION: region,
+      GATEWAY_ISSUER: this.publicBaseUrl,
+    };
   }
 }

@@ -42,18 +42,7 @@ export class GatewayStack extends Stack {
       sizing: config.gateway,
       // Variable names: libs/config gateway.config.ts / runtime.config.ts / cognito.config.ts.
       environment: {
-        NODE_ENV: 'production',
-        HOST: '0.0.0.0',
-        PORT: String(port),
-        LOG_LEVEL: config.logLevel,
-        LOG_FORMAT: 'json',
-        AWS_REGION: this.region,
-        DYNAMODB_TABLE: shared.tableName,
-        COGNITO_USER_POOL_ID: shared.userPoolId,
-        COGNITO_CLIENT_ID: shared.userPoolClientId,
-        COGNITO_DOMAIN: shared.cognitoDomainUrl,
-        COGNITO_REGION: this.region,
-        GATEWAY_ISSUER: base,
+        ...shared.commonEnvironment(port, config.logLevel),
         MCP_RESOURCES: `${base}/mcp`,
         // The gateway's access tokens never outlive the Cognito token they embed.
         ACCESS_TOKEN_TTL: String(config.cognito.accessTokenValidity.toSeconds()),
