@@ -6,11 +6,15 @@ import { CLIENT_REDIRECT, exchangeCode, obtainCode, register } from './support/m
  * DESIGN.md §2 phases 1-5 end to end at the gateway: registration, consent, Cognito (local-idp) sign-in,
  * callback, code exchange - and the access token format of DESIGN.md §3 / RFC 9068.
  */
+const OTHER_RESOURCE = 'http://127.0.0.1:65001/mcp';
+
 describe('authorization code flow through Cognito (DESIGN.md §2)', () => {
   let h: GatewayHarness;
 
   beforeAll(async () => {
-    h = await GatewayHarness.start();
+    // Two MCP servers behind one gateway. (One gateway app per process: passport's strategy
+    // registry is global, so in-process instances must share one configuration.)
+    h = await GatewayHarness.start({ gatewayEnv: { MCP_RESOURCES: `http://127.0.0.1:65000/mcp,${OTHER_RESOURCE}` } });
   });
   afterAll(async () => {
     await h?.stop();
@@ -68,6 +72,16 @@ describe('authorization code flow through Cognito (DESIGN.md §2)', () => {
     expect(flow.consentHtml).toContain('mcp-server/write');
     expect(flow.consentHeaders?.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(flow.consentHeaders?.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('remembered consent is per MCP resource: approving server A does not cover server B', async () => {
+    const client = await register(h.url);
+    const first = await obtainCode(h.url, client, h.resource, ALICE);
+    expect(first.consentHtml).toBeDefined();
+    const same = await obtainCode(h.url, client, h.resource, ALICE, { browser: first.browser });
+    expect(same.consentHtml).toBeUndefined();
+    const other = await obtainCode(h.url, client, OTHER_RESOURCE, ALICE, { browser: first.browser });
+    expect(other.consentHtml).toBeDefined();
   });
 
   it('remembers consent per browser and client: the second authorization skips the page', async () => {

@@ -1,3 +1,4 @@
+import { HttpBrowser, authorizeInBrowser, pkce } from '@mcp-cognito/dev-stack';
 import { GatewayHarness, ALICE } from './support/harness';
 import { CLIENT_REDIRECT, exchangeCode, obtainCode, register, tokenRequest, type RegisteredClient } from './support/mcp-client';
 import { approveConsent, countItems, signInUpstream } from './support/flow-steps';
@@ -27,8 +28,23 @@ describe('callback rules (upstream leg)', () => {
     const res = await leg.browser.get(callback.toString());
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
-    expect(await res.text()).toContain('sign-in session is unknown');
+    // The tampered state is not the one bound to this browser: refused before any lookup.
+    expect(await res.text()).toContain('not started in this browser');
     expect((await countItems(h))['CODE'] ?? 0).toBe(before['CODE'] ?? 0);
+  });
+
+  it("a sign-in started in one browser cannot be finished in another (MCP confused deputy: state bound to the consenting browser)", async () => {
+    // The attacker approves their own client and hands the Cognito URL (with their state) to a victim.
+    const attacker = await approveConsent(h, client);
+    const victim = { ...attacker, browser: new HttpBrowser() };
+    const callback = await signInUpstream(victim);
+    const before = await countItems(h);
+    const res = await victim.browser.get(callback.toString());
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('not started in this browser');
+    // Nothing consumed or issued: the session is still there for the browser that started it.
+    expect(await countItems(h)).toEqual(before);
   });
 
   it('a replayed callback (state already consumed) is refused', async () => {
@@ -138,7 +154,23 @@ describe('token endpoint: authorization_code grant rules', () => {
     expect((await exchangeCode(h.url, client, flow, h.resource)).status).toBe(200);
   });
 
-  it('redirect_uri must match the authorization request', async () => {
+  it('redirect_uri omitted at /authorize (one registered URI) may be omitted at /token, but not changed (RFC 6749 §4.1.3)', async () => {
+    const browser = new HttpBrowser();
+    const { verifier, challenge } = pkce();
+    const url = `${h.url}/authorize?client_id=${client.client_id}&response_type=code&state=s&scope=mcp-server%2Fread&resource=${encodeURIComponent(h.resource)}&code_challenge=${challenge}&code_challenge_method=S256`;
+    const result = await authorizeInBrowser(browser, url, CLIENT_REDIRECT, ALICE);
+    const code = result.redirect.searchParams.get('code')!;
+    const base = { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: client.client_id };
+    const changed = await tokenRequest(h.url, { ...base, redirect_uri: 'http://127.0.0.1:43110/other' });
+    expect(changed.body['error']).toBe('invalid_grant');
+    const omitted = await tokenRequest(h.url, base);
+    expect(omitted.status).toBe(200);
+  });
+
+  it('redirect_uri must match the authorization request (and is required when it was sent)', async () => {
+    const sent = await obtainCode(h.url, client, h.resource, ALICE);
+    const missing = await tokenRequest(h.url, { grant_type: 'authorization_code', code: sent.code, code_verifier: sent.verifier, client_id: client.client_id });
+    expect(missing.body['error']).toBe('invalid_grant');
     const flow = await obtainCode(h.url, client, h.resource, ALICE);
     const res = await exchangeCode(h.url, client, flow, h.resource, { redirect_uri: 'http://127.0.0.1:43110/other' });
     expect(res.body['error']).toBe('invalid_grant');

@@ -45,7 +45,8 @@ export class GatewayStack extends Stack {
         ...shared.commonEnvironment(port, config.logLevel),
         MCP_RESOURCES: `${base}/mcp`,
         // The gateway's access tokens never outlive the Cognito token they embed.
-        ACCESS_TOKEN_TTL: String(config.cognito.accessTokenValidity.toSeconds()),
+        // Short (not revocable), and shorter than Cognito's token so that refreshes rarely call Cognito.
+        ACCESS_TOKEN_TTL: String(Math.min(900, config.cognito.accessTokenValidity.toSeconds())),
         REFRESH_TOKEN_TTL: String(config.cognito.refreshTokenValidity.toSeconds()),
         // CloudFront + ALB each append to X-Forwarded-For.
         TRUST_PROXY_HOPS: '2',

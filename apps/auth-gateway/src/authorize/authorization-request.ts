@@ -31,6 +31,8 @@ export interface AuthorizationParams {
 export interface ValidatedAuthorizationRequest {
   client: OAuthClient;
   redirectUri: string;
+  /** The client omitted redirect_uri (exactly one is registered): it may omit it at /token too. */
+  redirectUriOmitted: boolean;
   state?: string;
   codeChallenge: string;
   scopes: string[];
@@ -108,5 +110,6 @@ export async function validateAuthorizationRequest(
   if (outside.length > 0) fail(new InvalidScope(`Unknown or not allowed scope(s): ${outside.join(' ')}.`));
   if (scopes.length === 0) fail(new InvalidScope('No scope is available to this client.'));
 
-  return { client, redirectUri, state, codeChallenge: single(params.code_challenge) as string, scopes, resource: resource! };
+  const redirectUriOmitted = rawRedirect === undefined || rawRedirect === '';
+  return { client, redirectUri, redirectUriOmitted, state, codeChallenge: single(params.code_challenge) as string, scopes, resource: resource! };
 }

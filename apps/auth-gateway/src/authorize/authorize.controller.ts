@@ -53,7 +53,7 @@ export class AuthorizeController {
   @Get('authorize')
   async authorize(@Query() query: AuthorizationParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     const request = await validateAuthorizationRequest(query, this.registry, this.config);
-    if (this.consents.covers(req, request.client.clientId, request.redirectUri, request.scopes, this.now())) {
+    if (this.consents.covers(req, request.client.clientId, request.redirectUri, request.resource, request.scopes, this.now())) {
       this.events.emit('consent.remembered', { client_id: request.client.clientId });
       await this.toCognito(req, res, request);
       return;
@@ -77,7 +77,7 @@ export class AuthorizeController {
       throw new AuthorizationRedirectError(new AccessDenied('The user denied the request.'), request.redirectUri, request.state);
     }
     this.events.emit('consent.granted', { client_id: request.client.clientId, scope: request.scopes.join(' ') });
-    this.consents.remember(req, res, request.client.clientId, request.redirectUri, request.scopes, this.now());
+    this.consents.remember(req, res, request.client.clientId, request.redirectUri, request.resource, request.scopes, this.now());
     await this.toCognito(req, res, request);
   }
 
@@ -85,6 +85,7 @@ export class AuthorizeController {
     await redirectToCognito(req, res, {
       clientId: request.client.clientId,
       redirectUri: request.redirectUri,
+      redirectUriOmitted: request.redirectUriOmitted || undefined,
       clientState: request.state,
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: 'S256',

@@ -17,17 +17,17 @@ interface Entry {
 }
 
 /**
- * Remembered approvals, per browser, bound to the client id and its redirect target (MCP security
+ * Remembered approvals, per browser, bound to the client id, its redirect target and the MCP resource (MCP security
  * best practices: consent per client before forwarding to the upstream IdP). A loopback redirect's
  * port is ignored: native clients pick a new port every time (RFC 8252 §7.3).
  */
 export class ConsentMemory {
   constructor(private readonly cookies: SignedCookies) {}
 
-  private key(clientId: string, redirectUri: string): string {
+  private key(clientId: string, redirectUri: string, resource: string): string {
     const url = new URL(redirectUri);
     const target = url.protocol === 'http:' && isLoopbackRedirectHost(url.hostname) ? `${url.protocol}//${url.hostname}${url.pathname}` : redirectUri;
-    return createHash('sha256').update(`${clientId}\n${target}`).digest('base64url').slice(0, 22);
+    return createHash('sha256').update(`${clientId}\n${target}\n${resource}`).digest('base64url').slice(0, 22);
   }
 
   private read(req: Request, now: number): Entry[] {
@@ -42,14 +42,14 @@ export class ConsentMemory {
   }
 
   /** True when this browser approved this client (and redirect target) for at least these scopes. */
-  covers(req: Request, clientId: string, redirectUri: string, scopes: readonly string[], now: number): boolean {
-    const k = this.key(clientId, redirectUri);
+  covers(req: Request, clientId: string, redirectUri: string, resource: string, scopes: readonly string[], now: number): boolean {
+    const k = this.key(clientId, redirectUri, resource);
     const entry = this.read(req, now).find((e) => e.k === k);
     return !!entry && scopes.every((s) => entry.s.includes(s));
   }
 
-  remember(req: Request, res: Response, clientId: string, redirectUri: string, scopes: readonly string[], now: number): void {
-    const k = this.key(clientId, redirectUri);
+  remember(req: Request, res: Response, clientId: string, redirectUri: string, resource: string, scopes: readonly string[], now: number): void {
+    const k = this.key(clientId, redirectUri, resource);
     const entries = this.read(req, now).filter((e) => e.k !== k);
     entries.unshift({ k, s: [...scopes], e: now + TTL_SECONDS });
     const value = Buffer.from(JSON.stringify(entries.slice(0, MAX_ENTRIES))).toString('base64url');

@@ -11,7 +11,7 @@ const SCOPE_TEXT: Record<string, string> = {
 export function consentFormFields(request: ValidatedAuthorizationRequest): Record<string, string> {
   return {
     client_id: request.client.clientId,
-    redirect_uri: request.redirectUri,
+    ...(request.redirectUriOmitted ? {} : { redirect_uri: request.redirectUri }),
     response_type: 'code',
     scope: request.scopes.join(' '),
     code_challenge: request.codeChallenge,

@@ -9,7 +9,7 @@ import { constantTimeEqual } from '../http/secrets';
 export class SignedCookies {
   constructor(
     private readonly secret: string,
-    private readonly secure: boolean,
+    readonly secure: boolean,
   ) {}
 
   name(base: string): string {

@@ -34,9 +34,10 @@ export class CallbackController {
   async callback(@Req() req: RequestWithPending, @Res() res: Response): Promise<void> {
     const user = req.user as UpstreamUser;
     const pending = req.pendingAuthorization!;
-    // Cognito may grant fewer resource-server scopes than asked (app-client settings): never more.
+    // Cognito decides which resource-server scopes this user gets (app-client settings, pre-token
+    // generation triggers): the MCP token carries only scopes the Cognito token also carries.
     const asked = pending.scope.split(' ');
-    const granted = user.scopes.some((s) => asked.includes(s)) ? asked.filter((s) => user.scopes.includes(s)) : asked;
+    const granted = asked.filter((s) => user.scopes.includes(s));
     if (granted.length === 0) {
       throw new AuthorizationRedirectError(new InvalidScope('None of the requested scopes were granted.'), pending.redirectUri, pending.clientState);
     }
@@ -53,6 +54,7 @@ export class CallbackController {
       {
         clientId: pending.clientId,
         redirectUri: pending.redirectUri,
+        redirectUriOmitted: pending.redirectUriOmitted,
         codeChallenge: pending.codeChallenge,
         codeChallengeMethod: 'S256',
         scope: granted.join(' '),

@@ -1,13 +1,16 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import type { Response } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { AccessDenied, InvalidRequest, ServerError, TemporarilyUnavailable } from '@mcp-cognito/oauth';
 import { REPOSITORIES } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { SecurityEvents } from '../events/security-events';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../upstream/cognito-client';
-import { UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
+import type { UpstreamBrowserBinding } from '../upstream/browser-binding';
+import { CognitoStrategy, UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
 import type { RequestWithPending } from '../upstream/pending-authorization.store';
 
 /**
@@ -18,16 +21,30 @@ import type { RequestWithPending } from '../upstream/pending-authorization.store
  */
 @Injectable()
 export class CognitoCallbackGuard extends AuthGuard('cognito') {
+  private readonly binding: UpstreamBrowserBinding;
+
   constructor(
     @Inject(REPOSITORIES) private readonly repos: Repositories,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly events: SecurityEvents,
   ) {
     super({ session: false });
+    this.binding = CognitoStrategy.binding(config);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithPending>();
+    const res = context.switchToHttp().getResponse<Response>();
     const query = req.query as Record<string, unknown>;
+    const state = query['state'];
+    if (typeof state === 'string' && state.length > 0) {
+      // The sign-in must come back to the browser that gave consent; checked before anything is consumed.
+      if (!this.binding.verify(req, state)) {
+        this.events.emit('upstream.callback_rejected', { reason: 'state not bound to this browser' });
+        throw new PageError(new InvalidRequest('This sign-in was not started in this browser. Start again from your application.', 'browser binding mismatch'));
+      }
+      this.binding.clear(res, state);
+    }
     if (query['error'] !== undefined) {
       // Cognito sent the user back with an error (RFC 6749 §4.1.2.1), e.g. access_denied.
       const pending = typeof query['state'] === 'string' ? await this.repos.pendingAuthorizations.consume(query['state']).catch(() => undefined) : undefined;

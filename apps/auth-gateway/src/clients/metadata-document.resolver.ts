@@ -13,6 +13,8 @@ export interface MetadataDocumentOptions {
   maxBytes?: number;
   /** Bound of the in-memory cache (entries). */
   maxEntries?: number;
+  /** Concurrent fetches per instance; more are refused at once. */
+  maxInFlight?: number;
   now?: () => number;
 }
 
@@ -26,6 +28,7 @@ interface CacheEntry {
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 const MAX_TTL_MS = 24 * 3600_000;
+const FAILURE_TTL_MS = 60_000;
 
 /**
  * Client ID Metadata Documents (MCP 2025-11-25 client registration): an https URL used as
@@ -37,6 +40,9 @@ const MAX_TTL_MS = 24 * 3600_000;
  */
 export class MetadataDocumentResolver {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly failures = new Map<string, { reason: string; until: number }>();
+  private inFlight = 0;
+  private readonly maxInFlight: number;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
@@ -48,6 +54,7 @@ export class MetadataDocumentResolver {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.maxBytes = options.maxBytes ?? 8 * 1024;
     this.maxEntries = options.maxEntries ?? 1000;
+    this.maxInFlight = options.maxInFlight ?? 16;
     this.now = options.now ?? Date.now;
   }
 
@@ -64,15 +71,40 @@ export class MetadataDocumentResolver {
       this.cache.set(clientId, cached);
       return cached.client;
     }
+    const failed = this.failures.get(clientId);
+    if (failed && failed.until > this.now()) throw new MetadataDocumentError(failed.reason);
     const url = this.checkUrl(clientId);
-    const { body, cacheControl } = await this.fetch(url);
-    const client = this.validate(clientId, body);
+    if (this.inFlight >= this.maxInFlight) throw new MetadataDocumentError('too many metadata document fetches in progress');
+    this.inFlight++;
+    let fetched: { body: unknown; cacheControl: string | undefined };
+    try {
+      fetched = await this.fetch(url);
+    } catch (error) {
+      // Failures are remembered briefly: a stranger cannot make us fetch the same bad URL in a loop.
+      if (error instanceof MetadataDocumentError) this.rememberFailure(clientId, error.message);
+      throw error;
+    } finally {
+      this.inFlight--;
+    }
+    const { body, cacheControl } = fetched;
+    let client: OAuthClient;
+    try {
+      client = this.validate(clientId, body);
+    } catch (error) {
+      if (error instanceof MetadataDocumentError) this.rememberFailure(clientId, error.message);
+      throw error;
+    }
     const ttl = this.ttl(cacheControl);
     if (ttl > 0) {
       this.cache.set(clientId, { client, expiresAt: this.now() + ttl });
       while (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     }
     return client;
+  }
+
+  private rememberFailure(clientId: string, reason: string): void {
+    this.failures.set(clientId, { reason, until: this.now() + FAILURE_TTL_MS });
+    while (this.failures.size > this.maxEntries) this.failures.delete(this.failures.keys().next().value as string);
   }
 
   private allowListed(url: URL): boolean {
@@ -155,9 +187,16 @@ export class MetadataDocumentResolver {
               reject(new MetadataDocumentError('metadata document is not valid JSON'));
             }
           });
-          res.on('error', (err) => reject(err));
+          res.on('error', (err) => reject(err instanceof MetadataDocumentError ? err : new MetadataDocumentError(`metadata document fetch failed: ${err.message}`)));
         },
       );
+      // A total deadline (the socket timeout alone would let a trickling server hold us for hours).
+      const deadline = setTimeout(
+        () => req.destroy(new MetadataDocumentError(`metadata document did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+      deadline.unref();
+      req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(new MetadataDocumentError(`metadata document did not answer within ${this.timeoutMs} ms`)));
       req.on('error', (err) => reject(err instanceof MetadataDocumentError ? err : new MetadataDocumentError(`metadata document fetch failed: ${err.message}`)));
       req.end();

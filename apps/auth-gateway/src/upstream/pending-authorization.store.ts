@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { PendingAuthorizationRecord, Repositories } from '@mcp-cognito/storage';
 import { randomToken } from '../http/secrets';
+import type { UpstreamBrowserBinding } from './browser-binding';
 
 /** The request as the callback sees it once its session was consumed. */
 export type RequestWithPending = Request & { pendingAuthorization?: PendingAuthorizationRecord };
@@ -15,10 +16,11 @@ export class PendingAuthorizationStore {
   constructor(
     private readonly repos: Repositories,
     private readonly ttlSeconds: number,
+    private readonly binding: UpstreamBrowserBinding,
   ) {}
 
   store(
-    _req: Request,
+    req: Request,
     verifier: string,
     state: PendingAuthorizationRecord,
     _meta: unknown,
@@ -27,7 +29,14 @@ export class PendingAuthorizationStore {
     const id = randomToken(32);
     this.repos.pendingAuthorizations
       .create(id, { ...state, upstreamCodeVerifier: verifier }, this.ttlSeconds)
-      .then(() => callback(null, id), (err: Error) => callback(err));
+      .then(
+        () => {
+          // express sets req.res; the cookie rides on passport's 302 to Cognito.
+          this.binding.bind((req as Request & { res: Response }).res, id);
+          callback(null, id);
+        },
+        (err: Error) => callback(err),
+      );
   }
 
   verify(

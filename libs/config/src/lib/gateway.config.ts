@@ -28,7 +28,8 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
   TOKEN_ENCRYPTION_KEYS: envJwkSet(),
   STORAGE_ENCRYPTION_KEYS: envJwkSet(),
   COOKIE_SECRET: envSecret(),
-  ACCESS_TOKEN_TTL: envInt(3600, 30, DAY),
+  /** Short by default: access tokens are self-contained and not revocable (README "Tokens"). */
+  ACCESS_TOKEN_TTL: envInt(900, 30, DAY),
   REFRESH_TOKEN_TTL: envInt(30 * DAY, 60, 365 * DAY),
   AUTHORIZATION_CODE_TTL: envInt(60, 5, 600),
   PENDING_AUTHORIZATION_TTL: envInt(600, 60, 3600),

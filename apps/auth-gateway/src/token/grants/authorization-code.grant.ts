@@ -32,7 +32,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
     // The code is bound to the client, the redirect URI, the PKCE challenge and the resource.
     if (record.clientId !== client.clientId) throw new InvalidGrant('The authorization code was issued to another client.', 'client mismatch');
-    if (params['redirect_uri'] !== record.redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
+    // RFC 6749 §4.1.3: required (and identical) when it was sent at /authorize; optional when omitted there.
+    const sentRedirect = params['redirect_uri'];
+    if (sentRedirect === undefined ? !record.redirectUriOmitted : sentRedirect !== record.redirectUri) {
+      throw new InvalidGrant('redirect_uri does not match the authorization request.');
+    }
     if (!verifyPkceS256(params['code_verifier'], record.codeChallenge)) throw new InvalidGrant('PKCE verification failed.', 'code_verifier mismatch');
     if (params['resource'] !== undefined && matchResource(params['resource'], [record.resource]) !== record.resource) {
       throw new InvalidTarget('resource does not match the authorization request.');

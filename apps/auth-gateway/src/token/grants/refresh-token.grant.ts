@@ -45,16 +45,23 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!grant || grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', grant ? 'grant revoked' : 'no grant');
     if (grant.clientId !== client.clientId) throw new InvalidGrant('The refresh token was issued to another client.', 'client mismatch');
 
-    const scope = this.narrowedScope(params['scope'], grant.scope);
+    let scope = this.narrowedScope(params['scope'], grant.scope);
     const successor = this.successor(presented, grant.grantId);
     const successorHash = sha256Hex(successor);
 
     if (parsed.hash === grant.currentRefreshHash) {
-      const upstream = await this.freshUpstream(grant);
+      const { upstream, cognitoScopes } = await this.freshUpstream(grant);
+      // A refreshed Cognito token may carry fewer scopes (group or app-client changes): never more.
+      const effective = cognitoScopes ? scope.split(' ').filter((s) => cognitoScopes.includes(s)) : scope.split(' ');
+      if (effective.length === 0) {
+        await this.ctx.revokeGrant(grant.grantId, 'upstream_revoked');
+        throw new InvalidGrant('The identity provider no longer grants any of these scopes.', 'no scope left upstream');
+      }
+      scope = effective.join(' ');
       const rotated = await this.ctx.repos.grants.rotate(grant.grantId, {
         expectedCurrentHash: parsed.hash,
         newHash: successorHash,
-        updates: upstream === grant.upstream ? undefined : { upstream, expiresAt: this.grantEnd(upstream) },
+        updates: upstream === grant.upstream ? undefined : { upstream, expiresAt: this.grantEnd(upstream), scope },
       });
       if (rotated.status === 'ok') {
         this.ctx.events.emit('refresh_token.rotated', { client_id: client.clientId, grant_id: grant.grantId, generation: rotated.grant.generation });
@@ -95,9 +102,9 @@ export class RefreshTokenGrant implements GrantHandler {
    * The grant's Cognito tokens, refreshed at Cognito only if the stored access token would expire
    * before a new MCP access token (returns the same object when no refresh was needed).
    */
-  private async freshUpstream(grant: GrantRecord): Promise<UpstreamTokenSet> {
+  private async freshUpstream(grant: GrantRecord): Promise<{ upstream: UpstreamTokenSet; cognitoScopes?: string[] }> {
     const now = this.ctx.nowSeconds();
-    if (grant.upstream.accessTokenExpiresAt > now + this.ctx.config.lifetimes.accessTokenSeconds) return grant.upstream;
+    if (grant.upstream.accessTokenExpiresAt > now + this.ctx.config.lifetimes.accessTokenSeconds) return { upstream: grant.upstream };
     if (!grant.upstream.refreshToken) throw new InvalidGrant('The sign-in behind this grant has ended.', 'no upstream refresh token');
     const { storageEncryption, cognito } = this.ctx.keys;
     let tokens;
@@ -120,7 +127,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (verified.claims.sub !== grant.sub) throw new InvalidGrant('The identity provider returned a token for another user.', 'sub mismatch');
     const sealed = await sealUpstreamTokens(storageEncryption, tokens, verified.claims.exp);
     // Cognito without refresh-token rotation returns no new refresh token: keep the one we have.
-    return {
+    const upstream: UpstreamTokenSet = {
       ...sealed,
       refreshToken: sealed.refreshToken ?? grant.upstream.refreshToken,
       refreshTokenExpiresAt: sealed.refreshToken
@@ -128,6 +135,7 @@ export class RefreshTokenGrant implements GrantHandler {
         : grant.upstream.refreshTokenExpiresAt,
       idToken: sealed.idToken ?? grant.upstream.idToken,
     };
+    return { upstream, cognitoScopes: verified.claims.scopes };
   }
 
   private async respond(grant: GrantRecord, client: OAuthClient, scope: string, refreshToken: string): Promise<TokenResponse> {

@@ -9,6 +9,8 @@ import type { UpstreamTokenSet } from '../upstream-tokens';
 export interface AuthorizationCodeRecord {
   clientId: string;
   redirectUri: string;
+  /** RFC 6749 §4.1.3: redirect_uri was omitted at /authorize, so it may be omitted at /token. */
+  redirectUriOmitted?: boolean;
   codeChallenge: string;
   codeChallengeMethod: 'S256';
   scope: string;

@@ -43,7 +43,7 @@ export class GrantRepository {
       throw new TypeError('rotate needs expectedCurrentHash or expectedGeneration');
     }
     const now = this.store.nowSeconds();
-    const set = buildUpdate({ rotatedAt: now, upstream: updates?.upstream, expiresAt: updates?.expiresAt });
+    const set = buildUpdate({ rotatedAt: now, upstream: updates?.upstream, expiresAt: updates?.expiresAt, scope: updates?.scope });
     const conditions = [ACTIVE];
     const values: Record<string, unknown> = { ...set.ExpressionAttributeValues, ':active': 'active', ':now': now, ':new': newHash, ':one': 1 };
     if (expectedCurrentHash !== undefined) {

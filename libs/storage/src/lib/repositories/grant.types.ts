@@ -39,7 +39,7 @@ export interface RotateInput {
   expectedGeneration?: number;
   newHash: string;
   /** Written in the same UpdateItem: refreshed Cognito tokens, a new absolute expiry. */
-  updates?: { upstream?: UpstreamTokenSet; expiresAt?: number };
+  updates?: { upstream?: UpstreamTokenSet; expiresAt?: number; /** Narrowed when Cognito grants fewer scopes on refresh. */ scope?: string };
 }
 
 /** `conflict`: the condition failed; `current` is the grant as it is now (revoked, rotated, ...). */

@@ -11,6 +11,8 @@ import { keys } from '../keys';
 export interface PendingAuthorizationRecord {
   clientId: string;
   redirectUri: string;
+  /** RFC 6749 §4.1.3: the client omitted redirect_uri (one registered URI), so it may omit it at /token too. */
+  redirectUriOmitted?: boolean;
   /** The client's `state`, echoed back on the final redirect. */
   clientState?: string;
   /** RFC 7636: only S256 is accepted (DESIGN §7). */
