@@ -18,6 +18,8 @@ import { RevocationController } from './token/revocation.controller';
 import { TokenController } from './token/token.controller';
 import { CognitoClient } from './upstream/cognito-client';
 import { CognitoStrategy } from './upstream/cognito.strategy';
+import { SignedCookies } from './authorize/signed-cookies';
+import { UpstreamBrowserBinding } from './upstream/browser-binding';
 
 /** The authorization server: discovery, registration, authorize/consent, callback, token, revoke. */
 @Module({
@@ -26,6 +28,13 @@ import { CognitoStrategy } from './upstream/cognito.strategy';
   providers: [
     { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => loadGatewayKeys(config) },
     { provide: CognitoClient, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new CognitoClient(config.cognito, config.cognito.upstreamTimeoutMs) },
+    // One cookie signer for consent memory, CSRF and the upstream browser binding.
+    { provide: SignedCookies, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new SignedCookies(config.keys.cookieSecret, config.http.secureCookies) },
+    {
+      provide: UpstreamBrowserBinding,
+      inject: [SignedCookies, GATEWAY_CONFIG],
+      useFactory: (cookies: SignedCookies, config: GatewayConfig) => new UpstreamBrowserBinding(cookies, config.lifetimes.pendingAuthorizationSeconds),
+    },
     SecurityEvents,
     ClientRegistry,
     ClientAuthenticator,

@@ -40,8 +40,8 @@ export class AuthorizeController {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly registry: ClientRegistry,
     private readonly events: SecurityEvents,
+    cookies: SignedCookies,
   ) {
-    const cookies = new SignedCookies(config.keys.cookieSecret, config.http.secureCookies);
     this.csrf = new ConsentCsrf(cookies);
     this.consents = new ConsentMemory(cookies);
   }

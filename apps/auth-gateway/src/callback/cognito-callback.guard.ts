@@ -4,13 +4,12 @@ import { AuthGuard } from '@nestjs/passport';
 import { AccessDenied, InvalidRequest, ServerError, TemporarilyUnavailable } from '@mcp-cognito/oauth';
 import { REPOSITORIES } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { SecurityEvents } from '../events/security-events';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../upstream/cognito-client';
-import type { UpstreamBrowserBinding } from '../upstream/browser-binding';
-import { CognitoStrategy, UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
+import { UpstreamBrowserBinding } from '../upstream/browser-binding';
+import { UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
 import type { RequestWithPending } from '../upstream/pending-authorization.store';
 
 /**
@@ -21,15 +20,12 @@ import type { RequestWithPending } from '../upstream/pending-authorization.store
  */
 @Injectable()
 export class CognitoCallbackGuard extends AuthGuard('cognito') {
-  private readonly binding: UpstreamBrowserBinding;
-
   constructor(
     @Inject(REPOSITORIES) private readonly repos: Repositories,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly binding: UpstreamBrowserBinding,
     private readonly events: SecurityEvents,
   ) {
     super({ session: false });
-    this.binding = CognitoStrategy.binding(config);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -41,11 +41,6 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       res.status(exception.oauth.status).set(PAGE_HEADERS).send(renderErrorPage(exception.oauth.error, exception.oauth.description));
       return;
     }
-    // Health checks (terminus) answer 503 with their own report: keep it.
-    if (exception instanceof HttpException && exception.getStatus() === 503 && req.path.startsWith('/health')) {
-      res.status(503).set('Cache-Control', 'no-store').json(exception.getResponse());
-      return;
-    }
     const error = this.toOAuthError(exception);
     this.log(req, error, exception);
     res.status(error.status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });

@@ -6,7 +6,6 @@ import { REPOSITORIES } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
-import { SignedCookies } from '../authorize/signed-cookies';
 import { UpstreamBrowserBinding } from './browser-binding';
 import { CognitoClient, type CognitoTokenResponse } from './cognito-client';
 import { PendingAuthorizationStore } from './pending-authorization.store';
@@ -37,6 +36,7 @@ export class CognitoStrategy extends PassportStrategy(Strategy, 'cognito', 6) {
     @Inject(REPOSITORIES) repos: Repositories,
     @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
     cognitoClient: CognitoClient,
+    binding: UpstreamBrowserBinding,
   ) {
     super({
       authorizationURL: config.cognito.authorizeUrl,
@@ -46,7 +46,7 @@ export class CognitoStrategy extends PassportStrategy(Strategy, 'cognito', 6) {
       callbackURL: `${config.issuer}/callback`,
       pkce: true,
       state: true,
-      store: new PendingAuthorizationStore(repos, config.lifetimes.pendingAuthorizationSeconds, CognitoStrategy.binding(config)),
+      store: new PendingAuthorizationStore(repos, config.lifetimes.pendingAuthorizationSeconds, binding),
       passReqToCallback: true,
       skipUserProfile: true,
     } as unknown as StrategyOptionsWithRequest);
@@ -62,11 +62,6 @@ export class CognitoStrategy extends PassportStrategy(Strategy, 'cognito', 6) {
         (err: unknown) => done(err),
       );
     };
-  }
-
-  /** The browser binding of upstream sign-ins (same cookies and key as the consent memory). */
-  static binding(config: GatewayConfig): UpstreamBrowserBinding {
-    return new UpstreamBrowserBinding(new SignedCookies(config.keys.cookieSecret, config.http.secureCookies), config.lifetimes.pendingAuthorizationSeconds);
   }
 
   /** passport-oauth2 wraps exchange errors; keep ours intact so the callback can classify them. */

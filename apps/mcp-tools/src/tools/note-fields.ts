@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NOTE_ID } from '@mcp-cognito/storage';
 
 /**
  * Input bounds shared by the notes tools. The id pattern is the storage lib's note id format
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 export const noteId = z
   .string()
-  .regex(/^[0-9a-z]{9}[0-9a-f]{10}$/, 'must be a note id as returned by notes_create')
+  .regex(NOTE_ID, 'must be a note id as returned by notes_create')
   .describe('The note id');
 
 export const noteTitle = z.string().trim().min(1).max(200).describe('Title, 1-200 characters');

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { Catch, Controller, Get, Inject, Module, ServiceUnavailableException, UseFilters, type ArgumentsHost, type DynamicModule, type ExceptionFilter } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import type { DynamoClients } from '@mcp-cognito/storage';
 import { DYNAMO_CLIENTS, pingStorage } from '../storage/storage.module';
@@ -12,11 +12,30 @@ export interface HealthOptions {
 }
 
 /**
+ * Terminus reports a failed check as a 503 whose body is the report itself; this controller-level
+ * filter sends it as is, whatever global filter (e.g. the gateway's OAuth one) the app installs.
+ */
+@Catch(ServiceUnavailableException)
+class HealthReportFilter implements ExceptionFilter {
+  catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<{ status?: (c: number) => unknown; code?: (c: number) => unknown }>();
+    const body = exception.getResponse();
+    // express (gateway) and fastify (tools) replies
+    if (typeof (res as { code?: unknown }).code === 'function') {
+      (res as unknown as { code(c: number): { header(k: string, v: string): { send(b: unknown): void } } }).code(503).header('cache-control', 'no-store').send(body);
+    } else {
+      (res as unknown as { status(c: number): { set(k: string, v: string): { json(b: unknown): void } } }).status(503).set('cache-control', 'no-store').json(body);
+    }
+  }
+}
+
+/**
  * `/health`: what the load balancer checks - the process serves and its table answers
  * (DescribeTable). `/health/ready`: also every key set the service's token checks need; it is an
  * operator's view, not the ALB's, so that an IdP incident does not mark every task unhealthy at once.
  */
 @Controller('health')
+@UseFilters(HealthReportFilter)
 class HealthController {
   constructor(
     private readonly health: HealthCheckService,

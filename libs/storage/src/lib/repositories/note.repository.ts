@@ -21,7 +21,8 @@ export interface NotePage {
 }
 
 const KIND = 'note';
-const NOTE_ID = /^[0-9a-z]{9}[0-9a-f]{10}$/;
+/** The format of note ids this repository creates (time-ordered prefix + random suffix). */
+export const NOTE_ID = /^[0-9a-z]{9}[0-9a-f]{10}$/;
 export const MAX_NOTES_PAGE = 100;
 
 /**
