@@ -1,4 +1,6 @@
 import { HttpBrowser, authorizeInBrowser, pkce } from '@mcp-cognito/dev-stack';
+import { DYNAMO_CLIENTS } from '@mcp-cognito/nest-platform';
+import type { DynamoClients } from '@mcp-cognito/storage';
 import { GatewayHarness, ALICE } from './support/harness';
 import { CLIENT_REDIRECT, exchangeCode, obtainCode, register, tokenRequest, type RegisteredClient } from './support/mcp-client';
 import { approveConsent, countItems, signInUpstream } from './support/flow-steps';
@@ -118,6 +120,27 @@ describe('token endpoint: authorization_code grant rules', () => {
   });
   afterAll(async () => {
     await h?.stop();
+  });
+
+  it('a code exchange costs 3 DynamoDB requests once the client is known (read code, consume it, create the grant)', async () => {
+    const fresh = await register(h.url);
+    await exchangeCode(h.url, fresh, await obtainCode(h.url, fresh, h.resource, ALICE), h.resource); // first use marks the registration used
+    const flow = await obtainCode(h.url, fresh, h.resource, ALICE);
+    const commands: string[] = [];
+    h.instances[0]!.app.get<DynamoClients>(DYNAMO_CLIENTS).doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context['commandName']));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCodeExchange' },
+    );
+    try {
+      const token = await exchangeCode(h.url, fresh, flow, h.resource);
+      expect(token.status).toBe(200);
+      expect(commands).toEqual(['GetItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
+    } finally {
+      h.instances[0]!.app.get<DynamoClients>(DYNAMO_CLIENTS).doc.middlewareStack.remove('countCodeExchange');
+    }
   });
 
   it('PKCE: a wrong verifier is invalid_grant and does not burn the code', async () => {

@@ -54,9 +54,14 @@ export class ClientRegistry {
     return client;
   }
 
-  /** Keeps a dynamic registration alive once it is really used (unused ones expire). */
+  /**
+   * Keeps a dynamic registration alive once it is really used (unused ones expire). Only the first
+   * use writes; later token requests of the same client cost no write.
+   */
   async markUsed(client: OAuthClient): Promise<void> {
-    if (client.source === 'dynamic') await this.repos.clients.markUsed(client.clientId);
+    if (client.source !== 'dynamic' || !client.unused) return;
+    await this.repos.clients.markUsed(client.clientId);
+    client.unused = false; // the cached object, too
   }
 }
 
@@ -72,5 +77,6 @@ function fromRecord(r: ClientRecord): OAuthClient {
     clientUri: r.clientUri,
     logoUri: r.logoUri,
     scope: r.scope,
+    unused: r.expiresAt !== undefined,
   };
 }

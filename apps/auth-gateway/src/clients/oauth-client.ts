@@ -14,4 +14,6 @@ export interface OAuthClient {
   logoUri?: string;
   /** Scopes this client may ask for; absent = every scope the gateway offers. */
   scope?: string;
+  /** A dynamic registration not used yet (it expires unless {@link ClientRegistry.markUsed} runs). */
+  unused?: boolean;
 }

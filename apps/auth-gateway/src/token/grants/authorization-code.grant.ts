@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidGrant, InvalidTarget, matchResource, verifyPkceS256 } from '@mcp-cognito/oauth';
 import { MintError, mintAccessToken } from '@mcp-cognito/tokens';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { sha256Hex } from '../../http/secrets';
 import { newGrantId, newRefreshToken } from '../refresh-token-format';
@@ -18,7 +19,10 @@ import { GrantContext, type GrantHandler } from './grant-context';
 export class AuthorizationCodeGrant implements GrantHandler {
   readonly grantType = 'authorization_code';
 
-  constructor(private readonly ctx: GrantContext) {}
+  constructor(
+    private readonly ctx: GrantContext,
+    private readonly clients: ClientRegistry,
+  ) {}
 
   async handle(params: Record<string, string>, client: OAuthClient): Promise<TokenResponse> {
     const { repos, config, keys, events } = this.ctx;
@@ -77,7 +81,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       // Our refresh lifetime never outlives Cognito's refresh token.
       expiresAt: Math.min(now + config.lifetimes.refreshTokenSeconds, upstreamRefreshEnd),
     });
-    await this.touchClient(client);
+    await this.clients.markUsed(client);
     events.emit('token.issued', { grant_type: this.grantType, client_id: client.clientId, sub: record.sub, grant_id: grantId, jti: minted.jti });
     return {
       access_token: minted.token,
@@ -86,10 +90,6 @@ export class AuthorizationCodeGrant implements GrantHandler {
       ...(client.grantTypes.includes('refresh_token') ? { refresh_token: refresh.token } : {}),
       scope: record.scope,
     };
-  }
-
-  private async touchClient(client: OAuthClient): Promise<void> {
-    if (client.source === 'dynamic') await this.ctx.repos.clients.markUsed(client.clientId);
   }
 
   /** RFC 6749 §10.5 / OAuth 2.1 §4.1.3: a second redemption revokes the tokens issued for the code. */
