@@ -1,4 +1,4 @@
-export { createLoggingModule, type LoggingOptions } from './lib/logging/logging.module';
+export { createLoggingModule, requestIdOf, requestLogFields, requestLogLevel, isUnloggedRequest, type LoggingOptions } from './lib/logging/logging.module';
 export { redactSecrets, redactUrl, isSecretKey, REDACTED } from './lib/logging/redact';
 export { DependencyHealthIndicators } from './lib/health/dependency.health';
 export { runService } from './lib/bootstrap/run-service';

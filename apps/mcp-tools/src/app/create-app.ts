@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { ToolsConfig } from '@mcp-cognito/config';
+import { requestIdOf } from '@mcp-cognito/nest-platform';
 import { assertResourceIsMcpEndpoint } from '../auth/mcp-path';
 import { AppModule } from './app.module';
 
@@ -13,7 +14,7 @@ export async function createToolsApp(config: ToolsConfig): Promise<NestFastifyAp
   assertResourceIsMcpEndpoint(config.resource);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ trustProxy: false, bodyLimit: 1_048_576 }),
+    new FastifyAdapter({ trustProxy: false, bodyLimit: 1_048_576, genReqId: requestIdOf }),
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));

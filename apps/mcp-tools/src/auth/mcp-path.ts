@@ -8,6 +8,12 @@ export function isMcpPath(url: string): boolean {
   return path === MCP_PATH || path.startsWith(`${MCP_PATH}/`);
 }
 
+/** True for a request to {@link isMcpPath}, by the raw URL or the matched route (the router decodes `%6Dcp` to `mcp`). */
+export function isMcpRequest(request: { url: string; routeOptions: { url?: string } }): boolean {
+  const route = request.routeOptions.url;
+  return isMcpPath(request.url) || (route !== undefined && isMcpPath(route));
+}
+
 /**
  * This service serves MCP at {@link MCP_PATH}; a resource URL with another path would send clients
  * (and the `resource_metadata` URL) somewhere nothing answers, so such a configuration is refused.

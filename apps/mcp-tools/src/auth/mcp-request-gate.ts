@@ -6,12 +6,14 @@ import { TOOLS_CONFIG, type ToolsConfig } from '../app/tools-config';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier.provider';
 import { hasQueryAccessToken, readBearerCredentials } from './bearer-token';
 import { Challenges } from './challenges';
-import { isMcpPath } from './mcp-path';
+import { isMcpRequest } from './mcp-path';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by {@link McpRequestGate} on every request to /mcp that reaches a handler. */
     principal: Principal | null;
+    /** The bearer token the principal was verified from (handed to the SDK as `authInfo.token`). */
+    accessToken: string | null;
   }
 }
 
@@ -43,17 +45,16 @@ export class McpRequestGate implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.decorateRequest('principal', null);
+    fastify.decorateRequest('accessToken', null);
     fastify.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
   }
 
   async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    // Both the raw path and the matched route: the router decodes `%6Dcp` to `mcp`, the raw URL does not.
-    const route = request.routeOptions.url;
-    if (!isMcpPath(request.url) && !(route !== undefined && isMcpPath(route))) return;
+    if (!isMcpRequest(request)) return;
 
     const origin = request.headers.origin;
     if (origin !== undefined && !this.allowedOrigins.has(origin)) {
-      this.logger.warn({ event: 'mcp.origin_refused', origin }, 'origin not allowed');
+      this.logger.warn({ event: 'mcp.origin_refused', reqId: request.id, origin }, 'origin not allowed');
       return this.refuse(reply, 403, undefined, {
         jsonrpc: '2.0',
         error: { code: -32000, message: 'Forbidden: Origin not allowed' },
@@ -77,7 +78,7 @@ export class McpRequestGate implements OnModuleInit {
     }
 
     if (hasQueryAccessToken(request.url)) {
-      this.logger.warn({ event: 'mcp.auth_failed', reason: 'query_token' }, 'access token in the query string');
+      this.logger.warn({ event: 'mcp.auth_failed', reqId: request.id, reason: 'query_token' }, 'access token in the query string');
       const description = 'Send the access token in the Authorization header, not in the URL';
       return this.refuse(reply, 400, this.challenges.error('invalid_request', description), {
         error: 'invalid_request',
@@ -94,12 +95,13 @@ export class McpRequestGate implements OnModuleInit {
       credentials.kind === 'token' ? await this.verifier.verify(credentials.token) : ({ ok: false, reason: 'malformed' } as const);
     if (result.ok) {
       request.principal = result.principal;
+      request.accessToken = (credentials as { token: string }).token;
       return;
     }
 
     const failure = toOAuthFailure(result.reason);
     this.logger.warn(
-      { event: 'mcp.auth_failed', reason: result.reason, detail: 'detail' in result ? result.detail : undefined, status: failure.status },
+      { event: 'mcp.auth_failed', reqId: request.id, reason: result.reason, detail: 'detail' in result ? result.detail : undefined, status: failure.status },
       'access token refused',
     );
     if (failure.status === 503) {

@@ -3,17 +3,17 @@ import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provi
 import { McpRequestGate } from '../auth/mcp-request-gate';
 import { RESOURCES } from '../resources';
 import { TOOLS } from '../tools';
-import { McpController } from './mcp.controller';
-import { McpServerFactory } from './mcp-server.factory';
+import { McpEndpoint } from './mcp.endpoint';
+import { McpServerHost } from './mcp-server.host';
 import { OperationScopes } from './operation-scopes';
 
 /** `/mcp`: the request gate (Origin, bearer token), the scope check and the stateless MCP server. */
 @Module({
-  controllers: [McpController],
   providers: [
     accessTokenVerifierProvider,
     McpRequestGate,
-    McpServerFactory,
+    McpServerHost,
+    McpEndpoint,
     { provide: OperationScopes, useValue: new OperationScopes(TOOLS, RESOURCES) },
   ],
 })

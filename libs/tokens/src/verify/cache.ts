@@ -4,12 +4,13 @@
  * Bounded (least-recently-used eviction via Map insertion order), per process, and safe to lose: it
  * holds nothing another instance needs (DESIGN §7) - a miss just costs the full verification.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '../clock';
 
 /** Cache key for a token: base64url SHA-256, so the cache never holds a usable token. */
 export function tokenCacheKey(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
+  // One-shot crypto.hash: a third cheaper than a Hash object, and this runs on every tool call.
+  return hash('sha256', token, 'base64url');
 }
 
 /** A size-bounded map whose entries expire at a given instant of the injected clock. */

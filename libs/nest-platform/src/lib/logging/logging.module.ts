@@ -11,32 +11,57 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface LoggingOptions {
   service: string;
   runtime: Pick<RuntimeConfig, 'logLevel' | 'logFormat'>;
+  /**
+   * `middleware` (default): pino-http logs every request and an async context carries the request's child
+   * logger. `self`: the service logs its requests itself (one line per request, {@link requestIdOf} for the
+   * id, {@link requestLogLevel} for the level) and no per-request middleware or async context is installed -
+   * for hot paths, where those cost more than the request. The root logger and its redaction are the same.
+   */
+  requestLogging?: 'middleware' | 'self';
+}
+
+/**
+ * The request's correlation id: the caller's `x-request-id` when it looks like one (no log injection),
+ * otherwise a new UUID. The same rule for every request, whoever logs it.
+ */
+export function requestIdOf(req: Pick<IncomingMessage, 'headers'>): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The level of a request's log line: 5xx error, 4xx warn, else info. */
+export function requestLogLevel(statusCode: number, failed = false): 'error' | 'warn' | 'info' {
+  return failed || statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+}
+
+/** Requests nobody needs a line for (load balancer health checks, every few seconds per target). */
+export function isUnloggedRequest(url: string | undefined): boolean {
+  return url?.startsWith('/health') ?? false;
+}
+
+/** The `req` of a request's log line: only what an operator needs; headers (Authorization, Cookie) never. */
+export function requestLogFields(id: string | undefined, req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>): Record<string, unknown> {
+  return { id, method: req.method, url: redactUrl(req.url), userAgent: req.headers?.['user-agent'] };
 }
 
 /**
  * Structured logging (pino) with one correlation id per request (`x-request-id`, echoed back) and
  * redaction of every secret: headers by path, everything else by key name (see {@link redactSecrets}).
  */
-export function createLoggingModule({ service, runtime }: LoggingOptions): DynamicModule {
+export function createLoggingModule({ service, runtime, requestLogging = 'middleware' }: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
+    forRoutes: requestLogging === 'self' ? [] : undefined,
     pinoHttp: {
       level: runtime.logLevel,
       base: { service },
       transport: runtime.logFormat === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        const id = requestIdOf(req);
         res.setHeader('x-request-id', id);
         return id;
       },
-      // Only what an operator needs; headers (Authorization, Cookie) are never serialized.
       serializers: {
-        req: (req: IncomingMessage & { id?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          userAgent: req.headers?.['user-agent'],
-        }),
+        req: (req: IncomingMessage & { id?: string }) => requestLogFields(req.id, req),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
       redact: {
@@ -44,9 +69,8 @@ export function createLoggingModule({ service, runtime }: LoggingOptions): Dynam
         censor: REDACTED,
       },
       formatters: { log: (object: Record<string, unknown>) => redactSecrets(object) },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => requestLogLevel(res.statusCode, err !== undefined),
+      autoLogging: { ignore: (req: IncomingMessage) => isUnloggedRequest(req.url) },
     },
   });
 }

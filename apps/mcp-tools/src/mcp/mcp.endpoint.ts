@@ -1,38 +1,49 @@
-import { Controller, Delete, Get, Logger, Post, Req, Res } from '@nestjs/common';
-import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
-import { StatelessJsonTransport } from './stateless-json-transport';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '@mcp-cognito/tokens';
 import { McpRequestGate } from '../auth/mcp-request-gate';
 import { MCP_PATH } from '../auth/mcp-path';
-import { McpServerFactory } from './mcp-server.factory';
+import { McpServerHost } from './mcp-server.host';
 import { OperationScopes } from './operation-scopes';
 import { missingScopes } from './scopes';
 
 /**
- * Streamable HTTP (MCP transport spec), stateless: no `Mcp-Session-Id`, a fresh SDK server and in-process transport per
- * POST, JSON answers instead of SSE. Every request here has passed {@link McpRequestGate} already.
+ * `/mcp`: Streamable HTTP (MCP transport spec), stateless - no `Mcp-Session-Id`, JSON answers instead of SSE.
+ * Every POST's requests go to the process's one SDK server ({@link McpServerHost}) with the caller attached.
+ *
+ * The hot path of the product, so it is a fastify route of its own rather than a Nest controller: every tool
+ * call skips Nest's router (see also the service's `RequestLog`).
+ * {@link McpRequestGate} has run before anything here (Origin, bearer token).
  */
-@Controller(MCP_PATH.slice(1))
-export class McpController {
+@Injectable()
+export class McpEndpoint implements OnModuleInit {
   private readonly logger = new Logger('Mcp');
 
   constructor(
-    private readonly factory: McpServerFactory,
+    private readonly host: McpServerHost,
     private readonly scopes: OperationScopes,
     private readonly gate: McpRequestGate,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  @Post()
-  async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.post(MCP_PATH, (request, reply) => this.post(request, reply));
+    // No standalone SSE stream and no session to end in stateless mode (transport spec: 405).
+    fastify.route({ method: ['GET', 'DELETE'], url: MCP_PATH, handler: (_request, reply) => methodNotAllowed(reply) });
+  }
+
+  private async post(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const principal = request.principal as Principal;
 
     // RFC 6750 §3.1 + MCP step-up authorization: decided from the body the SDK will get, before it runs.
     const required = this.scopes.requiredFor(request.body);
     const missing = missingScopes(required, principal.scopes);
     if (missing.length > 0) {
-      this.logger.warn({ event: 'mcp.insufficient_scope', sub: principal.sub, required, missing }, 'insufficient scope');
+      this.logger.warn({ event: 'mcp.insufficient_scope', reqId: request.id, sub: principal.sub, required, missing }, 'insufficient scope');
       await reply
         .code(403)
         .header('www-authenticate', this.gate.challenges.insufficientScope(required))
@@ -61,34 +72,20 @@ export class McpController {
     } catch {
       return jsonRpcError(reply, 400, -32700, 'Parse error: Invalid JSON-RPC message');
     }
-    const expected = StatelessJsonTransport.requestCount(messages);
-    const server = this.factory.create(principal);
-    const transport = new StatelessJsonTransport(expected);
+    // Already validated as JSON-RPC messages: a request is the kind with both a method and an id.
+    const requests = messages.filter((m): m is JSONRPCRequest => 'method' in m && 'id' in m);
+    if (requests.length === 0) {
+      // Only notifications or responses: accepted, nothing to answer (transport spec).
+      await reply.code(202).send();
+      return;
+    }
     try {
-      await server.connect(transport);
-      transport.deliver(messages, { requestInfo: { headers: request.headers } });
-      if (expected === 0) {
-        await reply.code(202).send();
-        return;
-      }
-      const responses = await transport.done;
+      const responses = await this.host.exchange(requests, principal, request.accessToken as string);
       await reply.code(200).type('application/json').send(JSON.stringify(Array.isArray(raw) ? responses : responses[0]));
     } catch (err) {
-      this.logger.error({ event: 'mcp.request_failed', err }, 'MCP request failed');
+      this.logger.error({ event: 'mcp.request_failed', reqId: request.id, err }, 'MCP request failed');
       if (!reply.sent) await jsonRpcError(reply, 500, -32603, 'Internal error');
     }
-  }
-
-  /** No standalone SSE stream in stateless mode (transport spec: GET may answer 405). */
-  @Get()
-  get(@Res() reply: FastifyReply): Promise<void> {
-    return methodNotAllowed(reply);
-  }
-
-  /** No session to end in stateless mode. */
-  @Delete()
-  delete(@Res() reply: FastifyReply): Promise<void> {
-    return methodNotAllowed(reply);
   }
 }
 
