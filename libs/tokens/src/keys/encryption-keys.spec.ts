@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { decryptWithKeyRing, encryptWithKeyRing, generateEncryptionKey, generateEncryptionKeySet, parseEncryptionKeyRing } from '../index';
 
@@ -53,6 +54,36 @@ describe('RFC 7516 compact JWE with key rings (dir + A256GCM)', () => {
     const header = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A128GCM', kid: ring.kids[0] })).toString('base64url');
     expect(await decryptWithKeyRing([header, ...rest].join('.'), ring)).toMatchObject({ ok: false, reason: 'malformed' });
     expect(await decryptWithKeyRing('a.b.c', ring)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('RFC 7516 §5.2 shape for dir + A256GCM: empty encrypted key, 96-bit IV, 128-bit tag, strict base64url, no zip', async () => {
+    const ring = await parseEncryptionKeyRing(await generateEncryptionKeySet());
+    const jwe = await encryptWithKeyRing('secret', ring);
+    const [h, , iv, ct, tag] = jwe.split('.') as [string, string, string, string, string];
+    const cases = [
+      [h, 'AAAA', iv, ct, tag], // an encrypted key where "dir" has none
+      [h, '', iv.slice(0, 8), ct, tag], // 6-byte IV
+      [h, '', iv, ct, tag.slice(0, 16)], // 12-byte tag (truncated tags weaken GCM)
+      [h, '', iv, `${ct}!`, tag], // a character Node's decoder would silently skip
+      [`${h}=`, '', iv, ct, tag], // padding
+    ];
+    for (const parts of cases) expect(await decryptWithKeyRing(parts.join('.'), ring)).toMatchObject({ ok: false, reason: 'malformed' });
+    const zipHeader = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: ring.kids[0], zip: 'DEF' })).toString('base64url');
+    expect(await decryptWithKeyRing([zipHeader, '', iv, ct, tag].join('.'), ring)).toMatchObject({ ok: false, reason: 'malformed' });
+    // The untouched JWE still opens: the refusals are about the shape.
+    expect(await decryptWithKeyRing(jwe, ring)).toMatchObject({ ok: true, plaintext: 'secret' });
+  });
+
+  it('opens a JWE made by another implementation of RFC 7516 (AES-256-GCM, AAD = the protected header as sent)', async () => {
+    const jwk = await generateEncryptionKey('k-interop');
+    const ring = await parseEncryptionKeyRing(JSON.stringify({ keys: [jwk] }));
+    const header = Buffer.from(JSON.stringify({ kid: 'k-interop', enc: 'A256GCM', alg: 'dir' })).toString('base64url');
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', Buffer.from(jwk.k as string, 'base64url'), iv);
+    cipher.setAAD(Buffer.from(header, 'ascii'));
+    const ciphertext = Buffer.concat([cipher.update('from elsewhere', 'utf8'), cipher.final()]);
+    const jwe = [header, '', iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    expect(await decryptWithKeyRing(jwe, ring)).toEqual({ ok: true, plaintext: 'from elsewhere', kid: 'k-interop' });
   });
 
   it('parses only 256-bit oct keys with unique kids, without echoing key material', async () => {

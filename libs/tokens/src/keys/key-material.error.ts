@@ -1,3 +1,5 @@
+import { BASE64URL } from '../base64url';
+
 /**
  * Thrown at startup when key material from the environment cannot be used.
  *
@@ -39,5 +41,5 @@ export function describeKey(index: number, kid: unknown): string {
 
 /** True for a non-empty string of base64url characters (RFC 7515 §2, no padding). */
 export function isBase64Url(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9_-]+$/.test(value);
+  return typeof value === 'string' && value.length > 0 && BASE64URL.test(value);
 }

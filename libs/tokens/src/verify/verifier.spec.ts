@@ -1,3 +1,4 @@
+import { KeyObject, sign } from 'node:crypto';
 import { SignJWT, exportSPKI, importJWK } from 'jose';
 import type { CryptoKey } from 'jose';
 import { generateSigningKeySet, mintAccessToken, parseSigningKeySet, encryptWithKeyRing, generateEncryptionKeySet, parseEncryptionKeyRing } from '../index';
@@ -114,6 +115,48 @@ describe('RFC 9068 §4 access token validation', () => {
       // Refused by the ES256-only allow-list, before any key lookup (not by a lucky JWKS miss).
       expect(await verifier.verify(token)).toMatchObject({ ok: false, reason: 'unsupported_alg', detail: expect.stringContaining('not allowed') });
     }
+  });
+
+  it('RFC 7515 §4.1.11: rejects a critical header extension it does not understand, and RFC 7797 unencoded payloads', async () => {
+    const claims = await fx.claimsFor(await fx.cognito.accessToken());
+    // Validly signed (by hand: jose will not sign an unknown critical extension), so the refusal is about the header.
+    const signedByHand = (header: Record<string, unknown>) => {
+      const input = `${b64json({ alg: 'ES256', typ: 'at+jwt', kid: fx.signingKeys.active.kid, ...header })}.${b64json(claims)}`;
+      const key = { key: KeyObject.from(fx.signingKeys.active.privateKey as never), dsaEncoding: 'ieee-p1363' as const };
+      return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+    };
+    const crit = signedByHand({ crit: ['x-ext'], 'x-ext': 1 });
+    expect(await verifier.verify(crit)).toMatchObject({ ok: false, reason: 'unsupported_alg', detail: expect.stringContaining('crit') });
+    expect(await verifier.verify(signedByHand({}))).toMatchObject({ ok: true });
+    const b64 = signedByHand({ b64: true });
+    expectFailure(await verifier.verify(b64), 'malformed');
+  });
+
+  it('RFC 7515 §2: a segment that is not strict base64url is refused even if a lenient decoder would accept it', async () => {
+    const { token } = await mint();
+    const [h, p, s] = token.split('.') as [string, string, string];
+    // Node's base64url decoder skips these characters: the signature bytes would be unchanged.
+    for (const forged of [`${h}.${p}.${s}!`, `${h}.${p}=.${s}`, `${h}.${p}.${s.slice(0, 10)} ${s.slice(10)}`]) {
+      const result = await verifier.verify(forged);
+      expect(result.ok).toBe(false);
+    }
+    // ... while the untouched token is fine (the refusals above are about the encoding).
+    expect((await verifier.verify(token)).ok).toBe(true);
+  });
+
+  it('RFC 7518 §3.4: an ES256 signature in DER form (not R || S) does not verify', async () => {
+    const { token } = await mint();
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const raw = Buffer.from(s, 'base64url');
+    const int = (b: Buffer) => {
+      let v = b;
+      while (v.length > 1 && v[0] === 0 && (v[1] as number) < 0x80) v = v.subarray(1);
+      return (v[0] as number) >= 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v;
+    };
+    const r = int(raw.subarray(0, 32));
+    const sv = int(raw.subarray(32));
+    const der = Buffer.concat([Buffer.from([0x30, r.length + sv.length + 4, 0x02, r.length]), r, Buffer.from([0x02, sv.length]), sv]);
+    expectFailure(await verifier.verify(`${h}.${p}.${der.toString('base64url')}`), 'bad_signature');
   });
 
   it('rejects a token from another issuer (iss byte-identical: no trailing slash tolerated)', async () => {
