@@ -66,6 +66,16 @@ describe('One SDK server for every caller: ids rewritten per request, the caller
     expect(h.app.get(McpServerHost).inFlight).toBe(0);
   });
 
+  it.each([
+    ['id null', { jsonrpc: '2.0', id: null, method: 'ping' }],
+    ['id an object', { jsonrpc: '2.0', id: { a: 1 }, method: 'ping' }],
+    ['id a boolean', { jsonrpc: '2.0', id: true, method: 'tools/list' }],
+  ])('a request-like message with an invalid id (%s) is answered at once, never left waiting', async (_name, message) => {
+    const res = await h.post(message, { token: aliceToken });
+    expect([200, 202, 400]).toContain(res.status);
+    expect(h.app.get(McpServerHost).inFlight).toBe(0);
+  });
+
   it('a JSON-RPC error (unknown method) comes back under the caller\'s id and leaves nothing in flight', async () => {
     const res = await h.post({ jsonrpc: '2.0', id: 'x-1', method: 'no/such/method', params: {} }, { token: aliceToken });
     expect(res.status).toBe(200);

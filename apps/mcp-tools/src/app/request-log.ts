@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -13,17 +13,19 @@ import { isUnloggedRequest, requestLogLevel } from '@mcp-cognito/nest-platform';
  * `genReqId` (nest-platform's `requestIdOf`) and is echoed in `x-request-id`.
  */
 @Injectable()
-export class RequestLog implements OnModuleInit {
+export class RequestLog {
+  /**
+   * The hooks are added here, not in `onModuleInit`: every provider is constructed before any module's init
+   * hook runs, so these run before the hooks added there (the MCP request gate) and refusals carry the id too.
+   */
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    adapterHost: HttpAdapterHost,
     @InjectPinoLogger('http') private readonly logger: PinoLogger,
-  ) {}
-
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', (request, reply, payload, done) => {
+  ) {
+    const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
-      done(null, payload);
+      done();
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       if (!isUnloggedRequest(request.url)) this.write(request, reply);

@@ -1,6 +1,13 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '@mcp-cognito/tokens';
@@ -66,14 +73,15 @@ export class McpEndpoint implements OnModuleInit {
       return jsonRpcError(reply, 400, -32000, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
     }
     const raw = request.body;
-    let messages: JSONRPCMessage[];
-    try {
-      messages = (Array.isArray(raw) ? raw : [raw]).map((m) => JSONRPCMessageSchema.parse(m));
-    } catch {
-      return jsonRpcError(reply, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+    // Sorted with the SDK's own guards, so that what goes to the server as a request is exactly what the server
+    // treats as one (and answers); notifications and responses are valid but have nothing to act on here.
+    const requests: JSONRPCRequest[] = [];
+    for (const message of Array.isArray(raw) ? raw : [raw]) {
+      if (isJSONRPCRequest(message)) requests.push(message);
+      else if (!isJSONRPCNotification(message) && !isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) {
+        return jsonRpcError(reply, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+      }
     }
-    // Already validated as JSON-RPC messages: a request is the kind with both a method and an id.
-    const requests = messages.filter((m): m is JSONRPCRequest => 'method' in m && 'id' in m);
     if (requests.length === 0) {
       // Only notifications or responses: accepted, nothing to answer (transport spec).
       await reply.code(202).send();

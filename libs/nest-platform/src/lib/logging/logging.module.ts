@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
 import type { RuntimeConfig } from '@mcp-cognito/config';
-import { redactSecrets, redactUrl, REDACTED } from './redact';
+import { redactSecrets, redactUrl } from './redact';
 
 /** A caller-supplied request id is kept only when it looks like one (no log injection). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -45,8 +45,9 @@ export function requestLogFields(id: string | undefined, req: Pick<IncomingMessa
 }
 
 /**
- * Structured logging (pino) with one correlation id per request (`x-request-id`, echoed back) and
- * redaction of every secret: headers by path, everything else by key name (see {@link redactSecrets}).
+ * Structured logging (pino) with one correlation id per request (`x-request-id`, echoed back) and one
+ * redaction rule for every line: secret-named keys at any depth of a logged object ({@link redactSecrets}, as the
+ * log formatter), secret query parameters in URLs; the request serializer never outputs headers.
  */
 export function createLoggingModule({ service, runtime, requestLogging = 'middleware' }: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
@@ -63,10 +64,6 @@ export function createLoggingModule({ service, runtime, requestLogging = 'middle
       serializers: {
         req: (req: IncomingMessage & { id?: string }) => requestLogFields(req.id, req),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      },
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
-        censor: REDACTED,
       },
       formatters: { log: (object: Record<string, unknown>) => redactSecrets(object) },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => requestLogLevel(res.statusCode, err !== undefined),
