@@ -14,7 +14,7 @@ export const MCP_HEADERS = {
   'mcp-protocol-version': '2025-11-25',
 };
 
-export type ScenarioKey = 'auth-replaced' | 'one-token' | 'token-per-request' | 'sdk-reference' | 'bare-node-http';
+export type ScenarioKey = 'auth-replaced' | 'one-token' | 'token-per-request' | 'sdk-reference' | 'bare-node-http' | 'latency-floor';
 
 export interface ScenarioResult {
   n: number;
@@ -30,7 +30,7 @@ export interface ScenarioResult {
   serverCpus: string | undefined;
   notes: string[];
   /** Each round's own numbers (the scenario's `load` combines them). */
-  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number }>;
+  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number }>;
 }
 
 /**
@@ -66,6 +66,8 @@ interface ScenarioSpec {
   /** What the sanity request must answer in its whoami `sub`. */
   expectSub: (token: string) => string | undefined;
   notes: string[];
+  /** Scenario 6: the synchronous work per request is tuned until throughput matches scenario 2's in the same round. */
+  tunedToScenario?: number;
 }
 
 async function sanityCheck(url: string, token: string, expectSub: string | undefined): Promise<void> {
@@ -194,6 +196,28 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       expectSub: () => undefined,
       notes: ['reads and parses the body, writes a fixed answer: the ceiling of this machine and load generator'],
     },
+    {
+      n: 6,
+      key: 'latency-floor',
+      title: "latency floor: bare node:http + fixed synchronous work per request, tuned to (2)'s throughput",
+      server: 'dist/bench/bare-http.js with x-bench-work-us',
+      start: () =>
+        spawnPinned({
+          name: 'bare-http (latency floor)',
+          cpu: settings.serverCpu,
+          nodeArgs: profileArgs('latency-floor'),
+          main: join(settings.root, 'dist/bench/bare-http.js'),
+          env: { PORT: String(port) },
+          healthUrl,
+        }),
+      tokens: [busy.token],
+      expectSub: () => undefined,
+      tunedToScenario: 2,
+      notes: [
+        "an ideal server at (2)'s throughput: the same connections, no framework, no awaits, no I/O - only busy CPU time per request, " +
+          "tuned in short probes each round; its p99 is the lowest any server can show here at that throughput",
+      ],
+    },
   ];
 
   const only = process.env['BENCH_SCENARIOS']?.split(',').map((x) => Number(x.trim()));
@@ -203,21 +227,28 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
   // not just one, so the ratios within a run stay fair. Each round: fresh server, warm-up, measure.
   const rounds = Math.max(1, settings.rounds);
   const perRoundSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
-  const collected = new Map<number, ScenarioResult & { roundLoads: LoadResult[] }>();
+  const collected = new Map<number, ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined> }>();
   for (let round = 1; round <= rounds; round++) {
     for (const spec of chosen) {
+      const target = spec.tunedToScenario === undefined ? undefined : collected.get(spec.tunedToScenario)?.roundLoads[round - 1];
+      if (spec.tunedToScenario !== undefined && target === undefined) {
+        log(`scenario ${spec.n} (${spec.key}) skipped: it is tuned to scenario ${spec.tunedToScenario}, which must run before it`);
+        continue;
+      }
       if (await probe(healthUrl, 300)) throw new Error(`port ${port} is still answering before ${spec.key} starts`);
       log(`scenario ${spec.n} (${spec.key}), round ${round}/${rounds}: starting ${spec.server}`);
       const server = await spec.start();
       try {
         for (const token of spec.tokens.slice(0, 3)) await sanityCheck(mcpUrl, token, spec.expectSub(token));
+        const workMicroseconds = target === undefined ? undefined : await tuneWork(mcpUrl, settings.connections, target.requestsPerSecond, log);
+        const extraHeaders: Record<string, string> = workMicroseconds === undefined ? {} : { 'x-bench-work-us': String(workMicroseconds) };
         dynamo.reset();
         const jwksBefore = factory.jwksHits();
         const load = await measure(
           {
             url: mcpUrl,
             method: 'POST',
-            headers: { ...MCP_HEADERS, authorization: `Bearer ${busy.token}` },
+            headers: { ...MCP_HEADERS, authorization: `Bearer ${busy.token}`, ...extraHeaders },
             body: WHOAMI_BODY,
             connections: settings.connections,
             tokenPool: spec.tokens.length > 1 ? spec.tokens : undefined,
@@ -229,6 +260,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
         const dynamoCommands = { ...(previous?.dynamoCommands ?? {}) };
         for (const [op, count] of Object.entries(dynamo.snapshot())) dynamoCommands[op] = (dynamoCommands[op] ?? 0) + count;
         const roundLoads = [...(previous?.roundLoads ?? []), load];
+        const roundWork = [...(previous?.roundWork ?? []), workMicroseconds];
         collected.set(spec.n, {
           n: spec.n,
           key: spec.key,
@@ -236,6 +268,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
           server: spec.server,
           load: combine(roundLoads),
           roundLoads,
+          roundWork,
           dynamoCommands,
           jwksFetches: (previous?.jwksFetches ?? 0) + factory.jwksHits() - jwksBefore,
           rssAfterLoadMB: rssMB(server.pid),
@@ -251,13 +284,41 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       }
     }
   }
-  const results: ScenarioResult[] = chosen.map((spec) => {
-    const { roundLoads, ...result } = collected.get(spec.n) as ScenarioResult & { roundLoads: LoadResult[] };
-    return { ...result, rounds: roundLoads.map((l) => ({ requestsPerSecond: l.requestsPerSecond, p50: l.latencyMs.p50, p99: l.latencyMs.p99 })) };
+  const results: ScenarioResult[] = chosen.filter((spec) => collected.has(spec.n)).map((spec) => {
+    const { roundLoads, roundWork, ...result } = collected.get(spec.n) as ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined> };
+    return {
+      ...result,
+      rounds: roundLoads.map((l, i) => ({ requestsPerSecond: l.requestsPerSecond, p50: l.latencyMs.p50, p99: l.latencyMs.p99, workMicroseconds: roundWork[i] })),
+    };
   });
   return {
     results,
     users: users.length,
     tokenCacheNote: 'scenario 3 runs with TOKEN_CACHE_MAX_ENTRIES=0; scenario 2 with the default cache',
   };
+}
+
+/**
+ * Finds the synchronous work per request (microseconds) at which the latency-floor server answers `targetRps`:
+ * 1 s probes, each new guess interpolated (secant) between the last two on time per request, which grows
+ * monotonically - if not linearly - with the work.
+ */
+async function tuneWork(url: string, connections: number, targetRps: number, log: (line: string) => void): Promise<number> {
+  const periodAt = async (work: number) => {
+    const load = await measure({ url, method: 'POST', headers: { ...MCP_HEADERS, 'x-bench-work-us': String(work) }, body: WHOAMI_BODY, connections }, 0, 1);
+    return 1e6 / Math.max(1, load.requestsPerSecond);
+  };
+  const goal = 1e6 / targetRps;
+  let [w0, t0] = [0, await periodAt(0)];
+  let [w1, t1] = [Math.max(1, Math.round(goal - t0)), 0];
+  t1 = await periodAt(w1);
+  for (let i = 0; i < 6 && Math.abs(t1 - goal) / goal > 0.03; i++) {
+    const slope = t1 !== t0 ? (w1 - w0) / (t1 - t0) : 1;
+    const next = Math.max(0, Math.round(w1 + (goal - t1) * Math.min(4, Math.max(0.25, slope))));
+    [w0, t0] = [w1, t1];
+    w1 = next;
+    t1 = await periodAt(w1);
+  }
+  log(`  tuned: ${w1} us of work per request -> ${Math.round(1e6 / t1)} req/s in a 1 s probe (target ${targetRps})`);
+  return w1;
 }
