@@ -126,6 +126,9 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       healthUrl,
     });
 
+  const bareHttp = (name: string, key: string) => () =>
+    spawnPinned({ name, cpu: settings.serverCpu, nodeArgs: profileArgs(key), main: join(settings.root, 'dist/bench/bare-http.js'), env: { PORT: String(port) }, healthUrl });
+
   const specs: ScenarioSpec[] = [
     {
       n: 1,
@@ -183,15 +186,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       key: 'bare-node-http',
       title: 'bare node:http, fixed JSON-RPC answer',
       server: 'dist/bench/bare-http.js',
-      start: () =>
-        spawnPinned({
-          name: 'bare-http',
-          cpu: settings.serverCpu,
-          nodeArgs: profileArgs('bare-node-http'),
-          main: join(settings.root, 'dist/bench/bare-http.js'),
-          env: { PORT: String(port) },
-          healthUrl,
-        }),
+      start: bareHttp('bare-http', 'bare-node-http'),
       tokens: [busy.token],
       expectSub: () => undefined,
       notes: ['reads and parses the body, writes a fixed answer: the ceiling of this machine and load generator'],
@@ -201,15 +196,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       key: 'latency-floor',
       title: "latency floor: bare node:http + fixed synchronous work per request, tuned to (2)'s throughput",
       server: 'dist/bench/bare-http.js with x-bench-work-us',
-      start: () =>
-        spawnPinned({
-          name: 'bare-http (latency floor)',
-          cpu: settings.serverCpu,
-          nodeArgs: profileArgs('latency-floor'),
-          main: join(settings.root, 'dist/bench/bare-http.js'),
-          env: { PORT: String(port) },
-          healthUrl,
-        }),
+      start: bareHttp('bare-http (latency floor)', 'latency-floor'),
       tokens: [busy.token],
       expectSub: () => undefined,
       tunedToScenario: 2,
@@ -223,7 +210,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
   const only = process.env['BENCH_SCENARIOS']?.split(',').map((x) => Number(x.trim()));
   // BENCH_SCENARIOS picks scenarios and their order (e.g. `2,1` to check for order effects).
   const chosen = only ? only.map((n) => specs.find((s) => s.n === n)).filter((s): s is ScenarioSpec => s !== undefined) : specs;
-  // Rounds, interleaved (1 2 3 4 5 1 2 3 4 5): a slow minute of a shared machine hits every scenario,
+  // Rounds, interleaved (1 2 3 4 5 6 1 2 3 4 5 6 ...): a slow minute of a shared machine hits every scenario,
   // not just one, so the ratios within a run stay fair. Each round: fresh server, warm-up, measure.
   const rounds = Math.max(1, settings.rounds);
   const perRoundSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
