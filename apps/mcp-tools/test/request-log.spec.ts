@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ALICE, ToolsHarness } from './support/harness';
 
 /**
@@ -77,6 +78,21 @@ describe('Request log: one line per request, correlated by x-request-id, without
     expect(lines.find((l) => l['event'] === 'mcp.auth_failed' && l['reqId'] === id)).toMatchObject({ level: 40, reason: expect.any(String) });
     expect(requestLines(id)).toEqual([expect.objectContaining({ level: 40, res: { statusCode: 401 } })]);
     expect(requestLines(id)[0]).not.toHaveProperty('sub');
+  });
+
+  it('a client that gives up before the answer still leaves a line (warn, "request aborted")', async () => {
+    const { hostname: host, port } = new URL(h.url);
+    const socket = connect(Number(port), host);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Headers and half of the body, then the client goes away.
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+        'Accept: application/json, text/event-stream\r\nX-Request-Id: aborted-call-0001\r\nContent-Length: 200\r\n\r\n{"jsonrpc":"2.0",',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requestLines('aborted-call-0001')).toEqual([expect.objectContaining({ level: 40, msg: 'request aborted', sub: ALICE.sub })]);
   });
 
   it('health checks are answered but not logged', async () => {

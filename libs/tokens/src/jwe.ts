@@ -8,7 +8,7 @@
  */
 import { createDecipheriv } from 'node:crypto';
 import { CompactEncrypt, decodeProtectedHeader } from 'jose';
-import { BASE64URL, decodeBase64Url } from './base64url';
+import { decodeBase64Url } from './base64url';
 import { nodeKeyObject } from './node-key';
 import { JWE_ALG, JWE_ENC } from './keys/encryption-keys';
 import type { EncryptionKeyRing } from './keys/encryption-keys';
@@ -62,7 +62,7 @@ export async function decryptWithKeyRing(jwe: string, ring: EncryptionKeyRing): 
   const iv = decodeBase64Url(ivB64);
   const ciphertext = decodeBase64Url(ciphertextB64);
   const tag = decodeBase64Url(tagB64);
-  if (iv?.length !== 12 || tag?.length !== 16 || ciphertext === undefined || !BASE64URL.test(protectedB64)) {
+  if (iv?.length !== 12 || tag?.length !== 16 || ciphertext === undefined || decodeBase64Url(protectedB64) === undefined) {
     return { ok: false, reason: 'malformed', detail: 'JWE segments are not a 96-bit IV, base64url ciphertext and a 128-bit tag' };
   }
   const secret = nodeKeyObject(key.key);

@@ -31,6 +31,14 @@ export class RequestLog {
       if (!isUnloggedRequest(request.url)) this.write(request, reply);
       done();
     });
+    // A client that gives up before the answer (e.g. on a slow tool) still leaves a line, as with pino-http.
+    fastify.addHook('onRequestAbort', (request, done) => {
+      if (!isUnloggedRequest(request.url)) {
+        (request.raw as IncomingMessage & { id?: string }).id = request.id;
+        this.logger.logger.warn({ req: request.raw, sub: request.principal?.sub }, 'request aborted');
+      }
+      done();
+    });
   }
 
   private write(request: FastifyRequest, reply: FastifyReply): void {

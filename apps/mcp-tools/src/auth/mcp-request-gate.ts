@@ -12,8 +12,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by {@link McpRequestGate} on every request to /mcp that reaches a handler. */
     principal: Principal | null;
-    /** The bearer token the principal was verified from (handed to the SDK as `authInfo.token`). */
-    accessToken: string | null;
   }
 }
 
@@ -45,7 +43,6 @@ export class McpRequestGate implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.decorateRequest('principal', null);
-    fastify.decorateRequest('accessToken', null);
     fastify.addHook('onRequest', (request, reply) => this.onRequest(request, reply));
   }
 
@@ -95,7 +92,6 @@ export class McpRequestGate implements OnModuleInit {
       credentials.kind === 'token' ? await this.verifier.verify(credentials.token) : ({ ok: false, reason: 'malformed' } as const);
     if (result.ok) {
       request.principal = result.principal;
-      request.accessToken = (credentials as { token: string }).token;
       return;
     }
 

@@ -32,8 +32,10 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * {@link MultiplexingTransport}. Tools, resources, their zod schemas, the JSON Schema validator and the
  * `tools/list` answer exist once; per request there is only the request itself and its caller, which
  * travels as `extra.authInfo` - never in the server, so one caller's identity cannot leak into another's
- * call. (The server does record the last `initialize`'s client info and capabilities, as every SDK server
- * does; nothing here reads them: a stateless server sends no requests to clients.)
+ * call. The server does record the last `initialize`'s client info and capabilities, as every SDK server
+ * does; nothing here reads them (a stateless server sends no requests to clients). Keep it that way: a
+ * `logging` capability (`logging/setLevel` is stored per session, and there is none), sampling, elicitation or a
+ * task store would be per-connection state shared by every caller - the capabilities below are the whole list.
  */
 @Injectable()
 export class McpServerHost implements OnModuleInit, OnApplicationShutdown {
@@ -68,9 +70,10 @@ export class McpServerHost implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Runs one POST's JSON-RPC requests for `principal`; one response per request, in order. */
-  exchange(requests: readonly JSONRPCRequest[], principal: Principal, token: string): Promise<JSONRPCResponse[]> {
+  exchange(requests: readonly JSONRPCRequest[], principal: Principal): Promise<JSONRPCResponse[]> {
     const authInfo: AuthInfo = {
-      token,
+      // The token's id, not the token: nothing past the request gate needs, or holds, a usable bearer token.
+      token: principal.jti,
       clientId: principal.clientId,
       scopes: [...principal.scopes],
       expiresAt: principal.expiresAt,

@@ -88,7 +88,7 @@ export class McpEndpoint implements OnModuleInit {
       return;
     }
     try {
-      const responses = await this.host.exchange(requests, principal, request.accessToken as string);
+      const responses = await this.host.exchange(requests, principal);
       await reply.code(200).type('application/json').send(JSON.stringify(Array.isArray(raw) ? responses : responses[0]));
     } catch (err) {
       this.logger.error({ event: 'mcp.request_failed', reqId: request.id, err }, 'MCP request failed');

@@ -74,7 +74,13 @@ export class MultiplexingTransport implements Transport {
       // A counter, not a random id: it only has to be unique among requests in flight, and 2^53 never wraps.
       const id = ++this.nextId;
       this.pending.set(id, { clientId: request.id, resolve });
-      this.onmessage?.({ ...request, id }, { authInfo });
+      try {
+        this.onmessage?.({ ...request, id }, { authInfo });
+      } catch {
+        // The SDK answers through send(), also for errors; should it ever throw instead, nothing may be left waiting.
+        this.pending.delete(id);
+        resolve({ jsonrpc: '2.0', id: request.id, error: { code: ErrorCode.InternalError, message: 'Internal error' } });
+      }
     });
   }
 }

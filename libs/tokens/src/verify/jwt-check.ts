@@ -11,7 +11,7 @@
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import type { JWTHeaderParameters, JWTPayload, JWTVerifyGetKey } from 'jose';
-import { BASE64URL, decodeBase64Url } from '../base64url';
+import { decodeBase64Url } from '../base64url';
 import { nodeKeyObject } from '../node-key';
 import { classifyJoseError } from './jose-errors';
 import type { JwtCheckFailure } from './jose-errors';
@@ -36,19 +36,32 @@ export type JwtCheckResult =
   | { ok: false; reason: JwtCheckFailure; detail: string };
 
 /** How each supported JWS algorithm is checked (RFC 7518 §3.3, §3.4), and the only key that fits it. */
-const JWS_ALGORITHMS: Record<string, { hash: string; dsaEncoding?: 'ieee-p1363'; fits: (key: KeyObject) => boolean }> = {
+const JWS_ALGORITHMS: Record<string, { hash: string; dsaEncoding?: 'ieee-p1363'; webCrypto: string; fits: (key: KeyObject) => boolean }> = {
   ES256: {
     hash: 'sha256',
     // JWS carries ECDSA signatures as R || S (RFC 7518 §3.4), not DER.
     dsaEncoding: 'ieee-p1363',
+    webCrypto: 'ECDSA',
     fits: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
   },
   RS256: {
     hash: 'sha256',
+    webCrypto: 'RSASSA-PKCS1-v1_5',
     // RFC 7518 §3.3: RSA keys of at least 2048 bits.
     fits: (key) => key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048,
   },
 };
+
+/**
+ * A CryptoKey from a resolver must have been imported for this algorithm and for `verify` (as jose requires):
+ * an ECDH P-256 or RSA-OAEP key has the right type and size but is not a signature key.
+ */
+function importedFor(key: unknown, webCrypto: string): boolean {
+  if (typeof key !== 'object' || key === null || !('algorithm' in key)) return true; // a KeyObject: no import metadata
+  const { algorithm, usages } = key as { algorithm: { name?: string; hash?: { name?: string } }; usages?: readonly string[] };
+  const hashOk = webCrypto !== 'RSASSA-PKCS1-v1_5' || algorithm.hash?.name === 'SHA-256';
+  return algorithm.name === webCrypto && hashOk && (usages ?? []).includes('verify');
+}
 
 const fail = (reason: JwtCheckFailure, detail: string): JwtCheckResult => ({ ok: false, reason, detail });
 
@@ -87,26 +100,28 @@ export async function checkJwt(token: string, getKey: JWTVerifyGetKey, options: 
   if ('crit' in header) return fail('unsupported_alg', '"crit" header parameters are not supported');
   if ('b64' in header) return fail('malformed', '"b64" header is not allowed in a JWT');
 
-  let keyObject: KeyObject | undefined;
+  // Strict segments before any key lookup: garbage must not be able to trigger a JWKS refetch.
+  const signature = decodeBase64Url(signatureB64);
+  const payloadBytes = decodeBase64Url(payloadB64);
+  if (signature === undefined || payloadBytes === undefined || decodeBase64Url(protectedB64) === undefined) {
+    return fail('malformed', 'a segment is not canonical base64url');
+  }
+
+  let key: unknown;
   try {
-    keyObject = nodeKeyObject(await getKey(header, { payload: payloadB64, signature: signatureB64, protected: protectedB64 }));
+    key = await getKey(header, { payload: payloadB64, signature: signatureB64, protected: protectedB64 });
   } catch (err) {
     const { reason, detail } = classifyJoseError(err);
     return fail(reason, detail);
   }
+  const keyObject = importedFor(key, algorithm.webCrypto) ? nodeKeyObject(key) : undefined;
   if (keyObject === undefined || keyObject.type !== 'public' || !algorithm.fits(keyObject)) {
     return fail('unsupported_alg', `the key for kid ${JSON.stringify(header.kid).slice(0, 40)} does not fit ${header.alg}`);
   }
-
-  const signature = decodeBase64Url(signatureB64);
-  const payloadBytes = decodeBase64Url(payloadB64);
-  if (signature === undefined || payloadBytes === undefined || !BASE64URL.test(protectedB64)) {
-    return fail('malformed', 'a segment is not base64url');
-  }
   let valid: boolean;
   try {
-    const key = algorithm.dsaEncoding ? { key: keyObject, dsaEncoding: algorithm.dsaEncoding } : keyObject;
-    valid = verifySignature(algorithm.hash, Buffer.from(`${protectedB64}.${payloadB64}`, 'ascii'), key, signature);
+    const verifyKey = algorithm.dsaEncoding ? { key: keyObject, dsaEncoding: algorithm.dsaEncoding } : keyObject;
+    valid = verifySignature(algorithm.hash, Buffer.from(`${protectedB64}.${payloadB64}`, 'ascii'), verifyKey, signature);
   } catch {
     valid = false;
   }
@@ -127,7 +142,7 @@ function checkClaims(header: JWTHeaderParameters, payload: JWTPayload, options: 
     return fail('wrong_type', 'unexpected "typ" JWT header value');
   }
   for (const claim of new Set(['iss', ...(options.audience !== undefined ? ['aud'] : []), ...options.requiredClaims])) {
-    if (!(claim in payload)) return fail('missing_claims', `missing required "${claim}" claim`);
+    if (!Object.hasOwn(payload, claim)) return fail('missing_claims', `missing required "${claim}" claim`);
   }
   if (payload.iss !== options.issuer) return fail('issuer_mismatch', 'unexpected "iss" claim value');
   if (options.audience !== undefined) {

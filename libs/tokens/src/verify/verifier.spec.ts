@@ -135,13 +135,29 @@ describe('RFC 9068 §4 access token validation', () => {
   it('RFC 7515 §2: a segment that is not strict base64url is refused even if a lenient decoder would accept it', async () => {
     const { token } = await mint();
     const [h, p, s] = token.split('.') as [string, string, string];
-    // Node's base64url decoder skips these characters: the signature bytes would be unchanged.
-    for (const forged of [`${h}.${p}.${s}!`, `${h}.${p}=.${s}`, `${h}.${p}.${s.slice(0, 10)} ${s.slice(10)}`]) {
+    // Node's base64url decoder skips these characters, ignores the unused low bits of the last one and drops a
+    // lone trailing one: each forgery below decodes to exactly the bytes of the real token.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(s.slice(-1));
+    const sameBytes = `${s.slice(0, -1)}${alphabet[last ^ 1]}`; // 64 bytes = 86 chars: the last one has 2 unused bits
+    expect(Buffer.from(sameBytes, 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
+    const forgeries = [`${h}.${p}.${s}!`, `${h}.${p}=.${s}`, `${h}.${p}.${s.slice(0, 10)} ${s.slice(10)}`, `${h}.${p}.${sameBytes}`, `${h}.${p}.${s}A`];
+    for (const forged of forgeries) {
       const result = await verifier.verify(forged);
       expect(result.ok).toBe(false);
     }
     // ... while the untouched token is fine (the refusals above are about the encoding).
     expect((await verifier.verify(token)).ok).toBe(true);
+  });
+
+  it('RFC 8725 §3.1: a resolver\'s key must have been imported for the algorithm and for verify (not an ECDH key of the same curve)', async () => {
+    const { token } = await mint();
+    const ecdh = await importJWK({ ...fx.signingKeys.active.publicJwk, alg: 'ECDH-ES' }, 'ECDH-ES');
+    const strict = fx.verifier({ gatewayJwks: { getKey: async () => ecdh } });
+    expect(await strict.verify(token)).toMatchObject({ ok: false, reason: 'unsupported_alg' });
+    // The same key material imported for ES256 verifies: the refusal is about what the key was imported for.
+    const es256 = await importJWK(fx.signingKeys.active.publicJwk, 'ES256');
+    expect(await fx.verifier({ gatewayJwks: { getKey: async () => es256 } }).verify(token)).toMatchObject({ ok: true });
   });
 
   it('RFC 7518 §3.4: an ES256 signature in DER form (not R || S) does not verify', async () => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
 import type { RuntimeConfig } from '@mcp-cognito/config';
-import { redactSecrets, redactUrl } from './redact';
+import { redactErrorFields, redactSecrets, redactUrl } from './redact';
 
 /** A caller-supplied request id is kept only when it looks like one (no log injection). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -64,6 +64,8 @@ export function createLoggingModule({ service, runtime, requestLogging = 'middle
       serializers: {
         req: (req: IncomingMessage & { id?: string }) => requestLogFields(req.id, req),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        // Error objects are not walked by the formatter (it only walks plain objects): their fields are here.
+        err: redactErrorFields,
       },
       formatters: { log: (object: Record<string, unknown>) => redactSecrets(object) },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => requestLogLevel(res.statusCode, err !== undefined),

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { isSecretKey, redactSecrets, redactUrl, REDACTED } from './redact';
+import { isSecretKey, redactErrorFields, redactSecrets, redactUrl, REDACTED } from './redact';
 
 describe('secrets never reach the logs (DESIGN.md §7)', () => {
   it.each(['authorization', 'Authorization', 'cookie', 'set-cookie', 'code', 'code_verifier', 'client_secret', 'refresh_token', 'access_token', 'id_token', 'cognito_token', 'cognitoToken', 'password', 'state', 'token'])(
@@ -45,5 +45,29 @@ describe('secrets never reach the logs (DESIGN.md §7)', () => {
     logger.info({ event: 'x', refresh_token: 'rt-SECRET', nested: { client_secret: 'cs-SECRET', authorization: 'Bearer at-SECRET' } }, 'hello');
     expect(lines.join('')).not.toMatch(/SECRET/);
     expect(lines.join('')).toContain('"event":"x"');
+  });
+
+  it('errors: own fields are redacted (an HTTP client error with request headers), message, stack and error code kept', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const err = Object.assign(new Error('upstream refused'), {
+      code: 'ECONNRESET',
+      config: { url: 'https://idp.example/oauth2/token', headers: { Authorization: 'Basic Y2xpZW50OlNFQ1JFVA==' } },
+      refresh_token: 'rt-SECRET',
+    });
+    const logger = pino(
+      { serializers: { err: (e: Error) => redactErrorFields(pino.stdSerializers.err(e)) }, formatters: { log: (o: Record<string, unknown>) => redactSecrets(o) } },
+      sink,
+    );
+    logger.error({ err }, 'failed');
+    const line = JSON.parse(lines.join('')) as { err: Record<string, unknown> };
+    expect(lines.join('')).not.toMatch(/SECRET|Y2xpZW50/);
+    expect(line.err).toMatchObject({ type: 'Error', message: 'upstream refused', code: 'ECONNRESET', refresh_token: REDACTED });
+    expect(line.err['stack']).toContain('upstream refused');
   });
 });

@@ -42,3 +42,13 @@ export function redactUrl(url: string | undefined): string | undefined {
   }
   return `${url.slice(0, q)}?${params.toString().replace(/%5Bredacted%5D/g, REDACTED)}`;
 }
+
+/**
+ * For pino's `err` serializer, after the standard one: an error's own properties (an HTTP client's `config`
+ * with its headers, a `token` or `password` field) are walked like any logged object. `type`, `message`,
+ * `stack` and `code` stay as they are - on an error, `code` is the error's code, not an authorization code.
+ */
+export function redactErrorFields(serialized: object): Record<string, unknown> {
+  const { type, message, stack, code, ...rest } = serialized as Record<string, unknown>;
+  return { type, message, stack, code, ...redactSecrets(rest) };
+}
