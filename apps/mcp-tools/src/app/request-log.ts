@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { isUnloggedRequest, requestLogLevel } from '@mcp-cognito/nest-platform';
+import type { Logger } from 'pino';
+import { isUnloggedRequest, requestLogFields, requestLogLevel } from '@mcp-cognito/nest-platform';
 
 /**
  * This service's request log (nest-platform logging with `requestLogging: 'self'`): fastify hooks instead of the
@@ -34,21 +34,26 @@ export class RequestLog {
     // A client that gives up before the answer (e.g. on a slow tool) still leaves a line, as with pino-http.
     fastify.addHook('onRequestAbort', (request, done) => {
       if (!isUnloggedRequest(request.url)) {
-        (request.raw as IncomingMessage & { id?: string }).id = request.id;
-        this.logger.logger.warn({ req: request.raw, sub: request.principal?.sub }, 'request aborted');
+        this.lines ??= this.logger.logger.child({}, { serializers: { req: asIs, res: asIs } });
+        this.lines.warn({ req: requestLogFields(request.id, request.raw), sub: request.principal?.sub }, 'request aborted');
       }
       done();
     });
   }
 
+  /**
+   * The root logger with its `req`/`res` serializers set aside: the line is built here, already in the shape
+   * pino-http's serializers give (nest-platform's `requestLogFields`), instead of serializing the raw objects.
+   * Made on first use - the root logger exists once the logging module is configured.
+   */
+  private lines?: Logger;
+
   private write(request: FastifyRequest, reply: FastifyReply): void {
-    // The raw objects, as pino-http logs them: the logger's `req`/`res` serializers shape the line (and read
-    // the id where pino-http leaves it, on the raw request).
-    (request.raw as IncomingMessage & { id?: string }).id = request.id;
-    this.logger.logger[requestLogLevel(reply.statusCode)](
+    this.lines ??= this.logger.logger.child({}, { serializers: { req: asIs, res: asIs } });
+    this.lines[requestLogLevel(reply.statusCode)](
       {
-        req: request.raw,
-        res: reply.raw,
+        req: requestLogFields(request.id, request.raw),
+        res: { statusCode: reply.statusCode },
         responseTime: Math.round(reply.elapsedTime),
         sub: request.principal?.sub,
       },
@@ -56,3 +61,5 @@ export class RequestLog {
     );
   }
 }
+
+const asIs = (value: unknown): unknown => value;
