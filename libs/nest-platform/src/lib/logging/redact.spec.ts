@@ -34,13 +34,7 @@ describe('secrets never reach the logs (DESIGN.md §7)', () => {
   });
 
   it('a pino logger with the formatter writes no secret', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(String(chunk));
-        cb();
-      },
-    });
+    const { lines, sink } = lineSink();
     const logger = pino({ formatters: { log: (o: Record<string, unknown>) => redactSecrets(o) } }, sink);
     logger.info({ event: 'x', refresh_token: 'rt-SECRET', nested: { client_secret: 'cs-SECRET', authorization: 'Bearer at-SECRET' } }, 'hello');
     expect(lines.join('')).not.toMatch(/SECRET/);
@@ -48,13 +42,7 @@ describe('secrets never reach the logs (DESIGN.md §7)', () => {
   });
 
   it('errors: own fields are redacted (an HTTP client error with request headers), message, stack and error code kept', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(String(chunk));
-        cb();
-      },
-    });
+    const { lines, sink } = lineSink();
     const err = Object.assign(new Error('upstream refused'), {
       code: 'ECONNRESET',
       config: { url: 'https://idp.example/oauth2/token', headers: { Authorization: 'Basic Y2xpZW50OlNFQ1JFVA==' } },
@@ -71,3 +59,15 @@ describe('secrets never reach the logs (DESIGN.md §7)', () => {
     expect(line.err['stack']).toContain('upstream refused');
   });
 });
+
+/** A stream a real pino logger writes to, keeping every line. */
+function lineSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, sink };
+}
