@@ -6,6 +6,7 @@ import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
+  type aws_logs as logs,
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -82,6 +83,23 @@ export class SharedInfrastructure extends Construct {
    */
   secret(key: Exclude<SecretKey, 'originVerify'>): secretsmanager.ISecret {
     return secretsmanager.Secret.fromSecretCompleteArn(this, `Secret-${key}`, readParameter(this, this.config.stage, SECRET_ARN_PARAMS[key]));
+  }
+
+  /**
+   * The props of `McpFargateService` that come from the shared infrastructure and the stage, the same for
+   * both services (only the table actions differ). Creates no constructs.
+   */
+  serviceDefaults(tableActions: readonly string[]) {
+    return {
+      table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, actions: [...tableActions] },
+      vpc: this.vpc,
+      cluster: this.cluster,
+      listener: this.listener,
+      albSecurityGroup: this.albSecurityGroup,
+      originVerifyValue: this.originVerifyValue,
+      logRetention: this.config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: this.config.removalPolicy,
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Stack, type StackProps, aws_ecs as ecs, type aws_logs as logs } from 'aws-cdk-lib';
+import { Stack, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages';
 import { appImage } from '../constructs/app-image';
@@ -59,14 +59,7 @@ export class GatewayStack extends Stack {
         STORAGE_ENCRYPTION_KEYS: secret('storageEncryptionKeys'),
         COOKIE_SECRET: secret('cookieSecret'),
       },
-      table: { tableArn: shared.tableArn, keyArn: shared.tableKeyArn, actions: GATEWAY_TABLE_ACTIONS },
-      vpc: shared.vpc,
-      cluster: shared.cluster,
-      listener: shared.listener,
-      albSecurityGroup: shared.albSecurityGroup,
-      originVerifyValue: shared.originVerifyValue,
-      logRetention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: config.removalPolicy,
+      ...shared.serviceDefaults(GATEWAY_TABLE_ACTIONS),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Stack, aws_ecs as ecs, type aws_logs as logs } from 'aws-cdk-lib';
+import { Stack, aws_ecs as ecs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { appImage } from '../constructs/app-image';
 import { McpFargateService } from '../constructs/mcp-fargate-service';
@@ -40,14 +40,7 @@ export class ToolsStack extends Stack {
       secrets: {
         TOKEN_ENCRYPTION_KEYS: ecs.Secret.fromSecretsManager(shared.secret('tokenEncryptionKeys')),
       },
-      table: { tableArn: shared.tableArn, keyArn: shared.tableKeyArn, actions: TOOLS_TABLE_ACTIONS },
-      vpc: shared.vpc,
-      cluster: shared.cluster,
-      listener: shared.listener,
-      albSecurityGroup: shared.albSecurityGroup,
-      originVerifyValue: shared.originVerifyValue,
-      logRetention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: config.removalPolicy,
+      ...shared.serviceDefaults(TOOLS_TABLE_ACTIONS),
     });
   }
 }
