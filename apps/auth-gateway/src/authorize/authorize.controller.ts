@@ -3,7 +3,7 @@ import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/co
 import type { Request, Response } from 'express';
 import { AccessDenied, InvalidRequest } from '@mcp-cognito/oauth';
 import { CLOCK } from '@mcp-cognito/nest-platform';
-import type { Clock } from '@mcp-cognito/storage';
+import { epochSeconds, type Clock } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { ClientRegistry } from '../clients/client-registry.service';
 import { SecurityEvents } from '../events/security-events';
@@ -47,7 +47,7 @@ export class AuthorizeController {
   }
 
   private now(): number {
-    return Math.floor(this.clock.now() / 1000);
+    return epochSeconds(this.clock);
   }
 
   @Get('authorize')

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { constantTimeEqual } from '../http/secrets';
+import { constantTimeEqual, purposeMac } from '../http/secrets';
 
 /**
  * HMAC-signed cookies. Over https the `__Host-` prefix pins them to this origin (Secure, Path=/, no
@@ -18,7 +17,7 @@ export class SignedCookies {
 
   /** HMAC-SHA256 under a purpose label, so that one value can never stand in for another. */
   mac(purpose: string, value: string): string {
-    return createHmac('sha256', this.secret).update(`${purpose}\n${value}`).digest('base64url');
+    return purposeMac(this.secret, purpose, value);
   }
 
   set(res: Response, base: string, value: string, options: { maxAgeSeconds?: number; sameSite: 'lax' | 'strict' }): void {

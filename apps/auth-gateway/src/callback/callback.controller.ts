@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { InvalidScope } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES } from '@mcp-cognito/nest-platform';
-import type { Clock, Repositories } from '@mcp-cognito/storage';
+import { epochSeconds, type Clock, type Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { SecurityEvents } from '../events/security-events';
 import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-redirect';
@@ -41,7 +41,7 @@ export class CallbackController {
     if (granted.length === 0) {
       throw new AuthorizationRedirectError(new InvalidScope('None of the requested scopes were granted.'), pending.redirectUri, pending.clientState);
     }
-    const now = Math.floor(this.clock.now() / 1000);
+    const now = epochSeconds(this.clock);
     const upstream = await sealUpstreamTokens(
       this.keys.storageEncryption,
       user.tokens,

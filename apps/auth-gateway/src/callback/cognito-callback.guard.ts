@@ -7,7 +7,7 @@ import type { Repositories } from '@mcp-cognito/storage';
 import { SecurityEvents } from '../events/security-events';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
-import { UpstreamRejectedError, UpstreamUnavailableError } from '../upstream/cognito-client';
+import { UpstreamUnavailableError } from '../upstream/cognito-client';
 import { UpstreamBrowserBinding } from '../upstream/browser-binding';
 import { UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
 import type { RequestWithPending } from '../upstream/pending-authorization.store';
@@ -71,12 +71,8 @@ export class CognitoCallbackGuard extends AuthGuard('cognito') {
       if (err instanceof UpstreamUnavailableError) throw new PageError(new TemporarilyUnavailable('The identity provider is unavailable. Try again shortly.'));
       throw new PageError(new InvalidRequest('The sign-in session is unknown, expired or was already used. Start again from your application.', reason));
     }
-    const error =
-      err instanceof UpstreamUnavailableError || (err instanceof Error && /jwks_unavailable/.test(err.message))
-        ? new TemporarilyUnavailable('The identity provider is temporarily unavailable. Try again shortly.', reason)
-        : err instanceof UpstreamRejectedError || err instanceof UpstreamTokenInvalidError
-          ? new ServerError(reason)
-          : new ServerError(reason);
+    const outage = err instanceof UpstreamUnavailableError || (err instanceof UpstreamTokenInvalidError && err.reason === 'jwks_unavailable');
+    const error = outage ? new TemporarilyUnavailable('The identity provider is temporarily unavailable. Try again shortly.', reason) : new ServerError(reason);
     throw new AuthorizationRedirectError(error, pending.redirectUri, pending.clientState);
   }
 }

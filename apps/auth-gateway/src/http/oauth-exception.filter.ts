@@ -19,6 +19,11 @@ export class PageError extends Error {
  * `Cache-Control: no-store` (RFC 6749 §5.1/§5.2); page errors become an HTML page; anything
  * unexpected becomes `server_error` with nothing leaked (the stack goes to the log only).
  */
+/** An unknown route: the OAuth error shape with HTTP 404. */
+class NotFound extends InvalidRequest {
+  override readonly status = 404;
+}
+
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuth');
@@ -56,9 +61,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Body-parser failures (malformed JSON / form) and unknown routes are client errors.
-      if (status === 404) return new (class extends InvalidRequest {
-        override readonly status = 404;
-      })('Not found.');
+      if (status === 404) return new NotFound('Not found.');
       if (status < 500) return new InvalidRequest('The request is malformed.', exception.message);
     }
     const err = exception as { type?: string; status?: number; message?: string };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A random, URL-safe secret with `bytes` bytes of entropy (codes, ids, refresh tokens, client secrets). */
 export function randomToken(bytes = 32): string {
@@ -11,6 +11,11 @@ export function randomToken(bytes = 32): string {
  */
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/** HMAC-SHA256 of `value` under a purpose label, so that a MAC made for one purpose never stands in for another. */
+export function purposeMac(secret: string, purpose: string, value: string): string {
+  return createHmac('sha256', secret).update(`${purpose}\n${value}`).digest('base64url');
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

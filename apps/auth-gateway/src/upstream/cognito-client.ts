@@ -35,22 +35,23 @@ export class CognitoClient {
   /** Upstream requests by kind, for the benchmark's cost accounting and tests. */
   readonly counters = { authorization_code: 0, refresh_token: 0, revoke: 0 };
 
+  /** RFC 6749 §2.3.1 client_secret_basic: id and secret form-urlencoded before base64 (fixed: computed once). */
+  private readonly basicAuth: string;
+
   constructor(
     private readonly cognito: CognitoConfig & { clientSecret: string },
     private readonly timeoutMs = 5000,
-  ) {}
-
-  private basicAuth(): string {
-    // RFC 6749 §2.3.1: form-urlencode id and secret before base64.
+  ) {
     const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
-    return `Basic ${Buffer.from(`${enc(this.cognito.clientId)}:${enc(this.cognito.clientSecret)}`).toString('base64')}`;
+    this.basicAuth = `Basic ${Buffer.from(`${enc(cognito.clientId)}:${enc(cognito.clientSecret)}`).toString('base64')}`;
   }
+
 
   private async post(url: string, form: Record<string, string>): Promise<Response> {
     try {
       return await fetch(url, {
         method: 'POST',
-        headers: { authorization: this.basicAuth(), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { authorization: this.basicAuth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams(form).toString(),
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'error',

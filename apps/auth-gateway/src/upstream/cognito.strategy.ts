@@ -4,6 +4,7 @@ import { Strategy, type StrategyOptionsWithRequest } from 'passport-oauth2';
 import type { Request } from 'express';
 import { REPOSITORIES } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
+import { verifyCognitoTokens } from '@mcp-cognito/tokens';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { UpstreamBrowserBinding } from './browser-binding';
@@ -21,7 +22,15 @@ export interface UpstreamUser {
 }
 
 /** Cognito returned tokens that fail verification (wrong issuer, client, token_use, signature...). */
-export class UpstreamTokenInvalidError extends Error {}
+export class UpstreamTokenInvalidError extends Error {
+  /** Why libs/tokens refused the tokens (`jwks_unavailable` is an outage, not a bad token). */
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The upstream leg (DESIGN.md §2.3-§2.4) on @nestjs/passport + passport-oauth2: the gateway is a
@@ -70,19 +79,20 @@ export class CognitoStrategy extends PassportStrategy(Strategy, 'cognito', 6) {
   }
 
   async validate(_req: Request, _accessToken: string, _refreshToken: string, params: CognitoTokenResponse): Promise<UpstreamUser> {
-    const access = await this.keys.cognito.verifyAccessToken(params.access_token);
-    if (!access.ok) throw new UpstreamTokenInvalidError(`Cognito access token rejected: ${access.reason}`);
-    if (params.id_token) {
-      const id = await this.keys.cognito.verifyIdToken(params.id_token);
-      if (!id.ok) throw new UpstreamTokenInvalidError(`Cognito ID token rejected: ${id.reason}`);
-      if (id.claims.sub !== access.claims.sub) throw new UpstreamTokenInvalidError('Cognito ID and access tokens name different users');
+    const checked = await verifyCognitoTokens(this.keys.cognito, { accessToken: params.access_token, idToken: params.id_token || undefined });
+    if (!checked.ok) {
+      const message =
+        checked.reason === 'binding_mismatch'
+          ? 'Cognito ID and access tokens name different users'
+          : `Cognito ${checked.token === 'access' ? 'access' : 'ID'} token rejected: ${checked.reason}`;
+      throw new UpstreamTokenInvalidError(message, checked.reason);
     }
     return {
-      sub: access.claims.sub,
-      username: access.claims.username,
-      scopes: access.claims.scopes,
+      sub: checked.access.sub,
+      username: checked.access.username,
+      scopes: checked.access.scopes,
       tokens: params,
-      accessTokenExpiresAt: access.claims.exp,
+      accessTokenExpiresAt: checked.access.exp,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, REPOSITORIES } from '@mcp-cognito/nest-platform';
-import type { Clock, GrantRecord, Repositories } from '@mcp-cognito/storage';
+import { epochSeconds, type Clock, type GrantRecord, type Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../app/gateway-config';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { SecurityEvents } from '../../events/security-events';
@@ -28,7 +28,7 @@ export class GrantContext {
   ) {}
 
   nowSeconds(): number {
-    return Math.floor(this.clock.now() / 1000);
+    return epochSeconds(this.clock);
   }
 
   /**

@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InvalidGrant, InvalidScope, TemporarilyUnavailable, UnauthorizedClient, parseScope, scopesOutside } from '@mcp-cognito/oauth';
+import { InvalidGrant, InvalidScope, TemporarilyUnavailable, parseScope, scopesOutside } from '@mcp-cognito/oauth';
 import { MintError, mintAccessToken } from '@mcp-cognito/tokens';
 import type { GrantRecord, UpstreamTokenSet } from '@mcp-cognito/storage';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { sha256Hex } from '../../http/secrets';
+import { purposeMac, sha256Hex } from '../../http/secrets';
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../upstream/cognito-client';
 import { parseRefreshToken } from '../refresh-token-format';
 import { required } from '../token-request';
@@ -32,12 +31,10 @@ export class RefreshTokenGrant implements GrantHandler {
 
   /** The successor of `token` in its family: deterministic, unguessable without the server key. */
   private successor(token: string, grantId: string): string {
-    const mac = createHmac('sha256', this.ctx.config.keys.cookieSecret).update(`refresh-rotation\n${token}`).digest('base64url');
-    return `${grantId}.${mac}`;
+    return `${grantId}.${purposeMac(this.ctx.config.keys.cookieSecret, 'refresh-rotation', token)}`;
   }
 
   async handle(params: Record<string, string>, client: OAuthClient): Promise<TokenResponse> {
-    if (!client.grantTypes.includes('refresh_token')) throw new UnauthorizedClient('This client may not use refresh tokens.');
     const presented = required(params, 'refresh_token');
     const parsed = parseRefreshToken(presented);
     if (!parsed) throw new InvalidGrant('The refresh token is invalid.', 'malformed');
