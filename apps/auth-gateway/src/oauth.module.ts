@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { CLOCK } from '@mcp-cognito/nest-platform';
+import type { Clock } from '@mcp-cognito/storage';
 import type { GatewayConfig } from './app/gateway-config';
 import { GATEWAY_CONFIG } from './app/gateway-config';
 import { AuthorizeController } from './authorize/authorize.controller';
@@ -26,7 +28,7 @@ import { UpstreamBrowserBinding } from './upstream/browser-binding';
   imports: [PassportModule.register({ session: false })],
   controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController],
   providers: [
-    { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => loadGatewayKeys(config) },
+    { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG, CLOCK], useFactory: (config: GatewayConfig, clock: Clock) => loadGatewayKeys(config, clock) },
     { provide: CognitoClient, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new CognitoClient(config.cognito, config.cognito.upstreamTimeoutMs) },
     // One cookie signer for consent memory, CSRF and the upstream browser binding.
     { provide: SignedCookies, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new SignedCookies(config.keys.cookieSecret, config.http.secureCookies) },

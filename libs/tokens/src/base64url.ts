@@ -12,3 +12,6 @@ export function decodeBase64Url(segment: string): Buffer | undefined {
   const bytes = Buffer.from(segment, 'base64url');
   return bytes.toString('base64url') === segment ? bytes : undefined;
 }
+
+/** UTF-8 that refuses malformed input (JOSE payloads and plaintexts are UTF-8 JSON / text). Stateless: one is enough. */
+export const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -8,7 +8,7 @@
  */
 import { createDecipheriv } from 'node:crypto';
 import { CompactEncrypt, decodeProtectedHeader } from 'jose';
-import { decodeBase64Url } from './base64url';
+import { decodeBase64Url, strictUtf8 } from './base64url';
 import { nodeKeyObject } from './node-key';
 import { JWE_ALG, JWE_ENC } from './keys/encryption-keys';
 import type { EncryptionKeyRing } from './keys/encryption-keys';
@@ -77,7 +77,7 @@ export async function decryptWithKeyRing(jwe: string, ring: EncryptionKeyRing): 
     return { ok: false, reason: 'undecryptable', detail: 'JWE authentication failed' };
   }
   try {
-    return { ok: true, plaintext: new TextDecoder('utf-8', { fatal: true }).decode(plaintext), kid };
+    return { ok: true, plaintext: strictUtf8.decode(plaintext), kid };
   } catch {
     return { ok: false, reason: 'malformed', detail: 'JWE plaintext is not UTF-8' };
   }

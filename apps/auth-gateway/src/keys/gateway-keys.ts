@@ -8,6 +8,7 @@ import {
   type EncryptionKeyRing,
   type SigningKeySet,
 } from '@mcp-cognito/tokens';
+import type { Clock as StorageClock } from '@mcp-cognito/storage';
 import type { GatewayConfig } from '../app/gateway-config';
 
 /** Injection token for {@link GatewayKeys}. */
@@ -27,7 +28,9 @@ export interface GatewayKeys {
   cognito: CognitoVerifier;
 }
 
-export async function loadGatewayKeys(config: GatewayConfig): Promise<GatewayKeys> {
+/** `clock`: the app's injected clock (nest-platform `CLOCK`), so minting and Cognito checks keep the same time as storage. */
+export async function loadGatewayKeys(config: GatewayConfig, clock: StorageClock): Promise<GatewayKeys> {
+  const now = () => clock.now();
   const signingKeys = await parseSigningKeySet(config.keys.signingKeys, {
     activeKid: config.keys.signingKeyId,
     name: 'GATEWAY_SIGNING_KEYS',
@@ -43,11 +46,13 @@ export async function loadGatewayKeys(config: GatewayConfig): Promise<GatewayKey
       signingKeys,
       tokenEncryptionKeys: tokenEncryption,
       accessTokenTtlSeconds: config.lifetimes.accessTokenSeconds,
+      clock: now,
     }),
     cognito: createCognitoVerifier({
       issuer: config.cognito.issuer,
       clientId: config.cognito.clientId,
       jwks: { url: config.cognito.jwksUrl },
+      clock: now,
     }),
   };
 }

@@ -40,9 +40,14 @@ export const envInt = (defaultValue: number, min: number, max: number) =>
       return n;
     });
 
-/** Loopback hosts per RFC 8252 §7.3 (and `localhost`, which resolves to loopback by convention). */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Loopback hosts per RFC 8252 §7.3 (and `localhost`, which resolves to loopback by convention), as
+ * `URL.hostname` spells them (IPv6 in brackets). `localhost.evil.com` is not one.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === '127.0.0.1' || hostname === '[::1]' || hostname === '::1' || hostname === 'localhost';
+  return LOOPBACK_HOSTS.has(hostname);
 }
 
 /**

@@ -3,16 +3,17 @@
  * Security"): https anywhere; plain http only on loopback IP literals or `localhost`; private-use
  * schemes for native apps; never a fragment or userinfo.
  */
+import { isLoopbackHost } from '@mcp-cognito/config';
+
 export type RedirectUriKind = 'https' | 'loopback' | 'private-use';
 
 export type RedirectUriCheck = { ok: true; kind: RedirectUriKind; url: URL } | { ok: false; reason: string };
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-/** RFC 8252 §7.3: loopback means the literal IPs (and `localhost`); `localhost.evil.com` is not. */
-export function isLoopbackRedirectHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname);
-}
+/**
+ * RFC 8252 §7.3: loopback means the literal IPs (and `localhost`); `localhost.evil.com` is not. The one
+ * loopback rule of the workspace, also used for the services' own URLs (libs/config).
+ */
+export const isLoopbackRedirectHost: (hostname: string) => boolean = isLoopbackHost;
 
 /** Classifies a redirect URI offered at registration (or in a Client ID Metadata Document). */
 export function checkRedirectUri(raw: string): RedirectUriCheck {

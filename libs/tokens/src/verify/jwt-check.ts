@@ -11,7 +11,7 @@
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import type { JWTHeaderParameters, JWTPayload, JWTVerifyGetKey } from 'jose';
-import { decodeBase64Url } from '../base64url';
+import { decodeBase64Url, strictUtf8 } from '../base64url';
 import { nodeKeyObject } from '../node-key';
 import { classifyJoseError } from './jose-errors';
 import type { JwtCheckFailure } from './jose-errors';
@@ -129,7 +129,7 @@ export async function checkJwt(token: string, getKey: JWTVerifyGetKey, options: 
 
   let payload: JWTPayload;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payloadBytes)) as JWTPayload;
+    payload = JSON.parse(strictUtf8.decode(payloadBytes)) as JWTPayload;
   } catch {
     return fail('malformed', 'payload is not UTF-8 JSON');
   }

@@ -42,8 +42,8 @@ export async function pingStorage(clients: DynamoClients): Promise<Record<string
 }
 
 /**
- * Provides the DynamoDB clients and the clock; apps build their repositories from them
- * (`useFactory: (c: DynamoClients, clock: Clock) => new GrantRepository(c, clock)`).
+ * Provides the DynamoDB clients (`DYNAMO_CLIENTS`), the clock (`CLOCK`) and every repository built from them
+ * (`REPOSITORIES`, libs/storage `createRepositories`).
  */
 @Module({})
 export class StorageModule {
