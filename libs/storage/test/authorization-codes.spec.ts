@@ -56,6 +56,23 @@ describe('single-use authorization codes (RFC 6749 §4.1.2, §10.5)', () => {
     expect(await t.repos.authorizationCodes.peek(hash)).toBeUndefined();
   });
 
+  it('inspect classifies a code with one read and changes nothing: live, replayed (with its grant), expired, not_found', async () => {
+    const hash = newCodeHash();
+    const record = codeRecord(now());
+    await t.repos.authorizationCodes.create(hash, record, 60);
+    expect(await t.repos.authorizationCodes.inspect(hash)).toMatchObject({ status: 'live', record: { clientId: record.clientId } });
+    expect(await t.repos.authorizationCodes.inspect(hash)).toMatchObject({ status: 'live' }); // still usable: nothing written
+    expect((await t.repos.authorizationCodes.consume(hash, { grantId: 'g-1' })).status).toBe('ok');
+    const replayed = await t.repos.authorizationCodes.inspect(hash);
+    expect(replayed).toMatchObject({ status: 'replayed', record: { grantId: 'g-1' } });
+    expect(replayed.status === 'replayed' && 'consumedBy' in replayed.record).toBe(false);
+    expect(await t.repos.authorizationCodes.inspect(newCodeHash())).toEqual({ status: 'not_found' });
+    const stale = newCodeHash();
+    await t.repos.authorizationCodes.create(stale, codeRecord(now()), 60);
+    t.clock.advanceSeconds(61);
+    expect(await t.repos.authorizationCodes.inspect(stale)).toEqual({ status: 'expired' });
+  });
+
   it('peek reads an unused code without consuming it, and nothing once consumed', async () => {
     const hash = newCodeHash();
     await t.repos.authorizationCodes.create(hash, codeRecord(now()));

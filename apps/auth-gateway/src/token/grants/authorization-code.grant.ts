@@ -27,13 +27,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
   async handle(params: Record<string, string>, client: OAuthClient): Promise<TokenResponse> {
     const { repos, config, keys, events } = this.ctx;
     const codeHash = sha256Hex(required(params, 'code'));
-    const record = await repos.authorizationCodes.peek(codeHash);
-    if (!record) {
+    const seen = await repos.authorizationCodes.inspect(codeHash);
+    if (seen.status !== 'live') {
       // Unknown, expired - or already redeemed: a replay revokes what the first redemption issued.
-      const outcome = await repos.authorizationCodes.consume(codeHash);
-      if (outcome.status === 'replayed') await this.replayed(outcome.record.clientId, outcome.record.grantId);
-      throw new InvalidGrant('The authorization code is invalid, expired or already used.', `code ${outcome.status}`);
+      if (seen.status === 'replayed') await this.replayed(seen.record.clientId, seen.record.grantId);
+      throw new InvalidGrant('The authorization code is invalid, expired or already used.', `code ${seen.status}`);
     }
+    const record = seen.record;
     // The code is bound to the client, the redirect URI, the PKCE challenge and the resource.
     if (record.clientId !== client.clientId) throw new InvalidGrant('The authorization code was issued to another client.', 'client mismatch');
     // RFC 6749 §4.1.3: required (and identical) when it was sent at /authorize; optional when omitted there.

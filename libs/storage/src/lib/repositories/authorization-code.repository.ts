@@ -36,6 +36,13 @@ export type ConsumeCodeResult =
   | { status: 'not_found' }
   | { status: 'expired' };
 
+/** What one read of a code says: usable, already redeemed (a replay), or nothing to redeem. */
+export type InspectCodeResult =
+  | { status: 'live'; record: StoredAuthorizationCode }
+  | { status: 'replayed'; record: StoredAuthorizationCode }
+  | { status: 'not_found' }
+  | { status: 'expired' };
+
 const KIND = 'code';
 /** Codes live ~60 s (RFC 6749 §4.1.2 recommends at most 10 min). */
 export const DEFAULT_CODE_TTL_SECONDS = 60;
@@ -58,8 +65,29 @@ export class AuthorizationCodeRepository {
 
   /** Reads a live, unconsumed code without using it (validate before consuming: DESIGN §7). */
   async peek(codeHash: string): Promise<StoredAuthorizationCode | undefined> {
-    const record = await this.store.getLive<StoredAuthorizationCode>(keys.code(codeHash), KIND);
-    return record && record.consumedAt === undefined ? record : undefined;
+    const seen = await this.inspect(codeHash);
+    return seen.status === 'live' ? seen.record : undefined;
+  }
+
+  /**
+   * One consistent GetItem, classified: `live` (unconsumed, unexpired), `replayed` (redeemed before, still
+   * retained: its grant is to be revoked), `expired`, or `not_found`. Changes nothing - a failed redemption
+   * costs a read, not a write.
+   */
+  async inspect(codeHash: string): Promise<InspectCodeResult> {
+    const item = await this.store.getRaw(keys.code(codeHash));
+    const state = this.state(item, this.store.nowSeconds());
+    if (state === 'live') return { status: 'live', record: this.strip(item) };
+    if (state === 'consumed') return { status: 'replayed', record: this.strip(item) };
+    return { status: state };
+  }
+
+  /** Where a stored code stands at `now` (a consumed code is retained for replay detection, then gone). */
+  private state(item: Record<string, unknown> | undefined, now: number): 'live' | 'consumed' | 'not_found' | 'expired' {
+    const record = toRecord<StoredAuthorizationCode>(item, KIND);
+    if (!record) return 'not_found';
+    if (record.consumedAt === undefined) return isLive(item, now) ? 'live' : 'expired';
+    return isLive(item, now) ? 'consumed' : 'not_found';
   }
 
   /**
@@ -96,12 +124,11 @@ export class AuthorizationCodeRepository {
       if (!isConditionalCheckFailed(err)) throw err;
     }
     const item = await this.store.getRaw(key);
-    const record = toRecord<StoredAuthorizationCode & { consumedBy?: string }>(item, KIND);
-    if (!record) return { status: 'not_found' };
-    if (record.consumedAt === undefined) return isLive(item, now) ? { status: 'not_found' } : { status: 'expired' };
-    if (!isLive(item, now)) return { status: 'not_found' }; // past the replay retention: gone
-    if (record.consumedBy === attempt) return { status: 'ok', record: this.strip(item) };
-    return { status: 'replayed', record: this.strip(item) };
+    const state = this.state(item, now);
+    // Live although the condition failed: it changed in between; not redeemable by this call.
+    if (state === 'live') return { status: 'not_found' };
+    if (state !== 'consumed') return { status: state };
+    return item?.['consumedBy'] === attempt ? { status: 'ok', record: this.strip(item) } : { status: 'replayed', record: this.strip(item) };
   }
 
   /** Records the grant the first redemption issued. Only on a consumed code; never overwrites. */
