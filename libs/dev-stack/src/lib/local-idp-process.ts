@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { freePort } from './dynamodb/free-port';
+import { findWorkspaceRoot } from './local-stack/workspace-root';
 
 /**
  * Launch the built local-idp (`dist/apps/local-idp/main.js`) as a child process, for tests and the local
@@ -35,43 +36,13 @@ export interface LocalIdpProcess {
 
 const TAIL_LINES = 40;
 
-/** Walk up from each start until a directory holding nx.json: the workspace root. */
-function workspaceRoot(...starts: string[]): string {
-  for (const start of starts) {
-    let dir = resolve(start);
-    for (;;) {
-      if (existsSync(join(dir, 'nx.json'))) return dir;
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  throw new Error(
-    `Cannot find the workspace root (a directory with nx.json) above ${starts.join(' or ')}`,
-  );
-}
-
-/** Ask the OS for a free loopback port. (It can be taken again before the child binds; callers retry rarely.) */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
 export async function startLocalIdpProcess(
   opts: LocalIdpProcessOptions = {},
 ): Promise<LocalIdpProcess> {
   const distMain =
     opts.distMain ??
     join(
-      workspaceRoot(__dirname, process.cwd()),
+      findWorkspaceRoot(__dirname, process.cwd()),
       'dist/apps/local-idp/main.js',
     );
   if (!existsSync(distMain)) {
@@ -80,7 +51,7 @@ export async function startLocalIdpProcess(
     );
   }
 
-  const port = opts.port ?? (await freeLoopbackPort());
+  const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? '',

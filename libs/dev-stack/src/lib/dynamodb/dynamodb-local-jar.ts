@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { findWorkspaceRoot } from '../local-stack/workspace-root';
 import { freePort } from './free-port';
 import { ensureLoopbackShim } from './loopback-shim';
 import type { EmbeddedDynamoDb } from './types';
@@ -20,13 +21,11 @@ export interface StartDynamoDbLocalJarOptions {
 export function dynamoDbLocalDir(): string {
   const fromEnv = process.env['DYNAMODB_LOCAL_DIR'];
   if (fromEnv) return resolve(fromEnv);
-  for (const start of [process.cwd(), __dirname]) {
-    for (let dir = start; ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'nx.json'))) return join(dir, '.cache', 'dynamodb-local');
-      if (dirname(dir) === dir) break;
-    }
+  try {
+    return join(findWorkspaceRoot(), '.cache', 'dynamodb-local');
+  } catch {
+    throw new Error('cannot find the workspace root (nx.json); set DYNAMODB_LOCAL_DIR');
   }
-  throw new Error('cannot find the workspace root (nx.json); set DYNAMODB_LOCAL_DIR');
 }
 
 /**

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-/** The monorepo root: the nearest folder above `from` (or the cwd) that holds `nx.json`. */
-export function findWorkspaceRoot(from: string = process.cwd()): string {
-  for (const start of [from, __dirname]) {
-    let dir = start;
-    for (;;) {
+/**
+ * The monorepo root: the nearest folder holding `nx.json` above the first start that has one (default: the
+ * cwd, then this module's own folder). The one lookup of dev-stack (local stack, local-idp, DynamoDB Local).
+ */
+export function findWorkspaceRoot(...starts: string[]): string {
+  const from = starts.length > 0 ? starts : [process.cwd(), __dirname];
+  for (const start of from) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
       if (existsSync(join(dir, 'nx.json'))) return dir;
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
+      if (dirname(dir) === dir) break;
     }
   }
-  throw new Error(`cannot find the workspace root (nx.json) above ${from}`);
+  throw new Error(`cannot find the workspace root (nx.json) above ${from.join(' or ')}`);
 }
