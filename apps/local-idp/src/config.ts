@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { resolveFileVariables } from '@mcp-cognito/config';
 
 /**
  * Scopes local-idp knows. `mcp-server/*` mirror the Cognito resource server (identifier `mcp-server`) that
@@ -293,10 +294,12 @@ export function defaultUsersFile(): string {
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): LocalIdpConfig {
-  const parsed = envSchema.safeParse(definedOnly(env));
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+  // Secrets may come as files (`<NAME>_FILE`, e.g. docker compose's generated dev keys), as in the services.
+  const files = resolveFileVariables(env, Object.keys(envSchema.shape));
+  const parsed = envSchema.safeParse(definedOnly(files.env));
+  const problems: string[] = [...files.problems];
+  if (!parsed.success || problems.length > 0) {
+    for (const issue of parsed.error?.issues ?? []) {
       const [name, ...rest] = issue.path.map(String);
       const where = rest.length ? `${name} (${rest.join('.')})` : name;
       problems.push(`${where}: ${issue.message}`);

@@ -1,5 +1,6 @@
 export { ConfigError } from './lib/config-error';
 export { parseEnvironment } from './lib/parse-environment';
+export { resolveFileVariables } from './lib/file-variables';
 export { envBoolean, envInt, envList, envPublicUrl, envUrlList, isLoopbackHost } from './lib/env-parsing';
 export { envJwkSet, envSecret } from './lib/key-material';
 export { cognitoEnvSchema, toCognitoConfig, type CognitoConfig, type CognitoEnv } from './lib/cognito.config';

@@ -70,3 +70,41 @@ describe('local stack: one command brings every service up on loopback', () => {
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
   });
 });
+
+/** `npm start`'s default topology: one origin (the local proxy) in front of both services. */
+describe('local stack, single origin: the proxy passes every early answer of a service through whole', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      ports: { dynamodb: 0, idp: 0, gateway: 0, tools: 0, proxy: 0 },
+      secrets: await generateDevSecrets(),
+      logLevel: 'warn',
+      singleOrigin: true,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${stack.urls.proxy}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
+
+  it('a 2 MB body without a token: the tools service\'s 401 challenge, before it reads the body', async () => {
+    const res = await post('/mcp', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(2_000_000) } }));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('resource_metadata=');
+    expect(await res.json()).toMatchObject({ error_description: expect.any(String) });
+  });
+
+  it('a token request body over the gateway\'s limit: the gateway\'s 400 OAuth error, with its body', async () => {
+    const res = await fetch(`${stack.urls.proxy}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=authorization_code&code=${'x'.repeat(200_000)}`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});

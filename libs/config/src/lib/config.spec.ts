@@ -126,3 +126,30 @@ describe('configuration is parsed once, with every problem reported together', (
     expect(config.dynamodb).toEqual({ region: 'us-east-1', tableName: 'mcp-cognito', endpoint: undefined, createTable: false });
   });
 });
+
+describe('secrets as files (<NAME>_FILE, the Docker and Kubernetes convention)', () => {
+  const { mkdtempSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const { join } = jest.requireActual<typeof import('node:path')>('node:path');
+  const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'config-file-vars-'));
+
+  it('reads a declared variable from the file its _FILE names, without the trailing line break', () => {
+    const path = join(dir, 'cookie-secret');
+    writeFileSync(path, `${'s'.repeat(40)}\n`);
+    const env = { ...gatewayEnv(), COOKIE_SECRET: undefined, COOKIE_SECRET_FILE: path };
+    expect(loadGatewayConfig(env).keys.cookieSecret).toBe('s'.repeat(40));
+  });
+
+  it('reports an unreadable file and a variable set both ways, with every other problem, and never the value', () => {
+    const env = { ...gatewayEnv(), COOKIE_SECRET_FILE: join(dir, 'missing'), TOKEN_ENCRYPTION_KEYS_FILE: join(dir, 'missing'), TOKEN_ENCRYPTION_KEYS: undefined, PORT: 'x' };
+    const problems = problemsOf(() => loadGatewayConfig(env));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'COOKIE_SECRET and COOKIE_SECRET_FILE are both set (set one)',
+        `TOKEN_ENCRYPTION_KEYS_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`,
+        'PORT must be a whole number',
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain('c'.repeat(32));
+  });
+});

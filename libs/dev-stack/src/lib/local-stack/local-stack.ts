@@ -111,8 +111,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     let proxy: SingleOriginProxy | undefined;
     if (options.singleOrigin) {
+      // Listening from the start (its origin is the issuer the services are configured with), but answering
+      // 503 + Retry-After until every instance is healthy: never a 502 while the stack comes up.
       proxy = await startSingleOriginProxy({
         port: ports.proxy,
+        ready: false,
         upstreams: { 'auth-gateway': gatewayPorts.map(direct), 'mcp-tools': toolsPorts.map(direct) },
         log: (line) => options.output?.('proxy', line),
       });
@@ -155,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const running = settled.map((s) => (s as PromiseFulfilledResult<LocalServiceInstance>).value);
+    proxy?.setReady(true);
 
     return {
       urls: {

@@ -123,9 +123,11 @@ describe('single-origin proxy: one origin in front of both services, routed by t
     expect(logs.join('\n')).toContain('marked down');
   });
 
-  it('answers 502 when every instance of the service is gone, and recovers when one is back (addUpstream)', async () => {
+  it('answers 503 + Retry-After (not 502) when no instance of the service accepts connections, and recovers when one is back (addUpstream)', async () => {
     await Promise.all([tools1.close(), tools2.close()]);
-    expect((await get('/mcp', { method: 'POST', body: '{}' })).status).toBe(502);
+    const gone = await get('/mcp', { method: 'POST', body: '{}' });
+    expect(gone.status).toBe(503);
+    expect(gone.headers.get('retry-after')).toBe('1');
     const fresh = await echo('tools3');
     try {
       proxy.addUpstream('mcp-tools', fresh.url);
@@ -159,5 +161,73 @@ describe('single-origin proxy: one origin in front of both services, routed by t
     } finally {
       await new Promise<void>((r) => resetting.close(() => r()));
     }
+  });
+});
+
+/** An upstream that answers before reading the request body, then closes the connection (as fastify does for 413). */
+async function earlyAnswerer(status: number, headers: Record<string, string>, body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers });
+    res.end(body, () => req.socket.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('RFC 9110 §15: the proxy passes every answer through whole, and says 503 (not 502) while a service is not there', () => {
+  let proxy: SingleOriginProxy | undefined;
+  const closers: Array<() => Promise<void>> = [];
+
+  afterEach(async () => {
+    await proxy?.stop();
+    proxy = undefined;
+    for (const close of closers.splice(0)) await close();
+  });
+
+  const bigBody = (bytes: number) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { pad: 'x'.repeat(bytes) } });
+
+  it.each([
+    [413, {}, '{"statusCode":413,"error":"Payload Too Large","message":"Request body is too large"}'],
+    [401, { 'www-authenticate': 'Bearer resource_metadata="http://x/.well-known/oauth-protected-resource/mcp"' }, '{"error_description":"Bearer access token required"}'],
+  ] as const)('an instance that answers %s before reading a 2 MB body and closes: the client gets that status, its headers and its body', async (status, headers, body) => {
+    const upstream = await earlyAnswerer(status, headers, body);
+    closers.push(upstream.close);
+    proxy = await startSingleOriginProxy({ upstreams: { 'mcp-tools': [upstream.url] } });
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${proxy.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigBody(2_000_000) });
+      expect(res.status).toBe(status);
+      expect(await res.text()).toBe(body);
+      for (const [name, value] of Object.entries(headers)) expect(res.headers.get(name)).toBe(value);
+    }
+  });
+
+  it('a body over the proxy\'s own bound is answered 413 with a body, not a dropped connection', async () => {
+    const e = await echo('tools');
+    closers.push(e.close);
+    proxy = await startSingleOriginProxy({ upstreams: { 'mcp-tools': [e.url] }, maxBodyBytes: 64 * 1024 });
+    const res = await fetch(`${proxy.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigBody(300_000) });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toBe('Payload Too Large\n');
+    expect(e.received).toHaveLength(0);
+  });
+
+  it('answers 503 + Retry-After until it is ready, then proxies', async () => {
+    const e = await echo('gw');
+    closers.push(e.close);
+    proxy = await startSingleOriginProxy({ upstreams: { 'auth-gateway': [e.url] }, ready: false });
+    const early = await fetch(`${proxy.url}/.well-known/oauth-authorization-server`);
+    expect(early.status).toBe(503);
+    expect(early.headers.get('retry-after')).toBe('1');
+    expect(await early.text()).toContain('not ready');
+    expect(e.received).toHaveLength(0);
+    proxy.setReady(true);
+    expect((await fetch(`${proxy.url}/.well-known/oauth-authorization-server`)).status).toBe(200);
   });
 });

@@ -17,7 +17,15 @@ import { routeFor, type ServiceName } from '@mcp-cognito/routing';
  *   sent, so retrying is safe for every method. Other upstream failures (reset, timeout) are retried
  *   only for idempotent methods and only while nothing has been sent to the client; a POST that may
  *   have reached an instance is never replayed (it could have consumed a code or rotated a token).
- * - Request bodies are buffered (bounded) so that a retry can send them again.
+ * - Request bodies are buffered (bounded) so that a retry can send them again. The bound is well above the
+ *   services' own limits (like the ALB, which has none of its own), so a service answers an oversized body
+ *   itself; a body over the proxy's bound is read to its end and answered 413, never cut off mid-upload.
+ * - Answers pass through whole: once an instance has started answering, a failure of the request side (an
+ *   instance that answers before reading the whole body and closes, e.g. 413 or 401) no longer matters -
+ *   the client gets that answer with its body.
+ * - Until {@link SingleOriginProxy.setReady} is called (the local stack calls it once every service is
+ *   healthy), and whenever no instance of a service accepts connections, the answer is 503 with
+ *   `Retry-After`: the service is not there yet, which is not a bad gateway.
  */
 export type UpstreamMap = Record<ServiceName, string[]>;
 
@@ -30,8 +38,10 @@ export interface SingleOriginProxyOptions {
   upstreams: Partial<UpstreamMap>;
   /** How long an instance that refused a connection is skipped (ms, default 2000). */
   downForMs?: number;
-  /** Largest request body the proxy buffers (bytes, default 1 MiB); larger -> 413. */
+  /** Largest request body the proxy buffers (bytes, default 8 MiB, above every service's own limit); larger -> 413. */
   maxBodyBytes?: number;
+  /** Answer 503 + `Retry-After` to everything routed until `setReady(true)` (default: ready at once). */
+  ready?: boolean;
   /** Upstream response timeout (ms, default 60 000). */
   proxyTimeoutMs?: number;
   /** Receives one line per notable event (instance marked down, retries, 502s). */
@@ -61,6 +71,8 @@ export interface SingleOriginProxy {
   addUpstream(service: ServiceName, url: string): void;
   /** Takes an instance out of rotation (requests already sent to it finish normally). */
   removeUpstream(service: ServiceName, url: string): void;
+  /** Opens (or closes) the proxy to traffic; while closed, routed requests get 503 + `Retry-After`. */
+  setReady(ready: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -72,23 +84,33 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const SERVICES: readonly ServiceName[] = ['auth-gateway', 'mcp-tools'];
 
-class BodyTooLarge extends Error {}
+/** Seconds a client is told to wait while a service is not (yet) there. */
+const RETRY_AFTER_SECONDS = 1;
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+type BodyRead = { kind: 'ok'; body: Buffer } | { kind: 'too_large' };
+
+/**
+ * Buffers the request body up to `limit`. Past it, the rest is read and dropped (not kept): answering while
+ * the client is still sending and closing the socket would reset the connection, and the client would see no
+ * answer at all. A body many times over the bound is cut off (the proxy's own protection).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
+      if (size > limit * 8) {
         req.destroy();
         return;
       }
-      chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > limit ? { kind: 'too_large' } : { kind: 'ok', body: Buffer.concat(chunks) }));
     req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
   });
 }
 
@@ -96,18 +118,24 @@ function normalizeUrl(url: string): string {
   return new URL(url).origin;
 }
 
-function sendPlain(res: ServerResponse, status: number, text: string): void {
+function sendPlain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(`${text}\n`);
+}
+
+/** 503 + Retry-After: the service is not there (yet); the client may try the same request again. */
+function sendUnavailable(res: ServerResponse, service: ServiceName): void {
+  sendPlain(res, 503, `Service Unavailable (${service} is not ready)`, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 
 export async function startSingleOriginProxy(options: SingleOriginProxyOptions): Promise<SingleOriginProxy> {
   const downForMs = options.downForMs ?? 2000;
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  let ready = options.ready ?? true;
   const log = options.log ?? (() => undefined);
   const pools = new Map<ServiceName, Upstream[]>(SERVICES.map((s) => [s, []]));
   const cursor = new Map<ServiceName, number>(SERVICES.map((s) => [s, 0]));
@@ -139,7 +167,10 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
   // Errors are handled per request through the callback below; this only keeps stray ones from crashing.
   proxy.on('error', (err) => log(`proxy error: ${err.message}`));
   const inflight = new WeakMap<IncomingMessage, Upstream>();
+  /** Requests whose answer has started to arrive: from then on the answer is passed through, whatever the request side does. */
+  const answered = new WeakSet<IncomingMessage>();
   proxy.on('proxyRes', (proxyRes, req) => {
+    answered.add(req);
     const upstream = inflight.get(req);
     if (upstream) upstream.hits++;
     // `Connection: close` is about the proxy's own upstream connection; the client's stays keep-alive.
@@ -154,13 +185,24 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
       sendPlain(res, 404, 'Not Found');
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readBody(req, maxBody);
-    } catch (error) {
-      sendPlain(res, error instanceof BodyTooLarge ? 413 : 400, error instanceof BodyTooLarge ? 'Payload Too Large' : 'Bad Request');
+    if (!ready) {
+      req.resume();
+      sendUnavailable(res, service);
       return;
     }
+    let read: BodyRead;
+    try {
+      read = await readBody(req, maxBody);
+    } catch {
+      // The client went away (or sent garbage) mid-body: nobody is left to answer.
+      if (!res.destroyed) sendPlain(res, 400, 'Bad Request', { connection: 'close' });
+      return;
+    }
+    if (read.kind === 'too_large') {
+      sendPlain(res, 413, 'Payload Too Large');
+      return;
+    }
+    const body = read.body;
     const socket = req.socket;
     const forwardedFor = req.headers['x-forwarded-for'];
     req.headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${socket.remoteAddress ?? ''}` : (socket.remoteAddress ?? '');
@@ -179,6 +221,11 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
       inflight.set(req, upstream);
       proxy.web(req, res, { target: upstream.url, buffer: Readable.from(body.length > 0 ? [body] : []) }, (err) => {
         const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (answered.has(req)) {
+          // The instance answered before it read the whole body (401, 413...) and closed: the answer is already on its way.
+          log(`${method} ${path} -> ${service} ${upstream.url}: answered early (${code || err.message}), passing the answer through`);
+          return;
+        }
         const refused = CONNECT_ERRORS.has(code);
         upstream.failures++;
         if (refused) {
@@ -188,6 +235,8 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
         const retry = !res.headersSent && !res.destroyed && (refused || IDEMPOTENT.has(method)) && i + 1 < order.length;
         log(`${method} ${path} -> ${service} ${upstream.url}: ${code || err.message}${refused ? ' (marked down)' : ''}${retry ? ', retrying on the next instance' : ''}`);
         if (retry) attempt(i + 1);
+        // Every instance refused: none is there (starting, restarting) - 503, as an ALB answers with no healthy target.
+        else if (refused && order.every((u) => u.down)) sendUnavailable(res, service);
         else sendPlain(res, 502, `Bad Gateway (${service})`);
       });
     };
@@ -227,6 +276,9 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
       }
     },
     addUpstream,
+    setReady: (value) => {
+      ready = value;
+    },
     removeUpstream: (service, url) => {
       const pool = pools.get(service)!;
       const origin = normalizeUrl(url);
