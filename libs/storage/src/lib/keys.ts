@@ -1,5 +1,8 @@
+import { KEY_PREFIXES as P } from '@mcp-cognito/contracts';
+
 /**
- * Key builders: the only place that knows the `pk`/`sk` strings (docs/key-layout.md).
+ * Key builders: the only place that builds the `pk`/`sk` strings (docs/key-layout.md), from the prefixes in
+ * libs/contracts (which the infra app also turns into each service's `dynamodb:LeadingKeys`).
  * Single-item kinds use the constant sort key `META`.
  */
 export interface ItemKey {
@@ -19,19 +22,19 @@ function part(name: string, value: string): string {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export const keys = {
-  client: (clientId: string): ItemKey => ({ pk: `CLIENT#${part('clientId', clientId)}`, sk: META }),
-  session: (id: string): ItemKey => ({ pk: `SESSION#${part('session id', id)}`, sk: META }),
+  client: (clientId: string): ItemKey => ({ pk: `${P.client}${part('clientId', clientId)}`, sk: META }),
+  session: (id: string): ItemKey => ({ pk: `${P.session}${part('session id', id)}`, sk: META }),
   /** Codes are stored only as their SHA-256 (DESIGN §2.4): the key never holds a usable code. */
   code: (codeHash: string): ItemKey => {
     if (!SHA256_HEX.test(codeHash)) throw new TypeError('codeHash must be a lowercase hex SHA-256');
-    return { pk: `CODE#${codeHash}`, sk: META };
+    return { pk: `${P.code}${codeHash}`, sk: META };
   },
-  grant: (grantId: string): ItemKey => ({ pk: `GRANT#${part('grantId', grantId)}`, sk: META }),
+  grant: (grantId: string): ItemKey => ({ pk: `${P.grant}${part('grantId', grantId)}`, sk: META }),
   /** The partition is built from the caller's `sub`: a user can only ever address their own notes. */
-  userNotes: (sub: string): string => `USER#${part('sub', sub)}`,
+  userNotes: (sub: string): string => `${P.userData}${part('sub', sub)}`,
   note: (sub: string, noteId: string): ItemKey => ({ pk: keys.userNotes(sub), sk: `NOTE#${part('noteId', noteId)}` }),
   rate: (key: string, windowStart: number): ItemKey => ({
-    pk: `RATE#${part('rate key', key)}`,
+    pk: `${P.rate}${part('rate key', key)}`,
     sk: `WINDOW#${windowStart}`,
   }),
   jti: (jti: string): ItemKey => ({ pk: `JTI#${part('jti', jti)}`, sk: META }),

@@ -1,0 +1,47 @@
+/**
+ * The metrics the services emit (CloudWatch Embedded Metric Format: a JSON log line per event, turned into
+ * metrics by CloudWatch Logs - no API call per request) and the names the infra app's dashboard and alarms
+ * read. Defined once here so the two cannot drift. Dimensions never carry a token, code, secret or user id:
+ * only the service name and one bounded label per metric.
+ */
+export const METRICS_NAMESPACE = 'McpCognito';
+
+/** Every metric carries this dimension (the service's name, e.g. `auth-gateway`); alarms use it alone. */
+export const SERVICE_DIMENSION = 'Service';
+
+export interface MetricDefinition {
+  readonly name: string;
+  readonly unit: 'Count' | 'Milliseconds';
+  /**
+   * The one extra dimension of the detailed series (a bounded label: a grant type, an OAuth error code, a
+   * tool name). Each value is emitted twice: with `Service` only, and with `Service` + this dimension.
+   */
+  readonly dimension?: string;
+}
+
+export const METRICS = {
+  /** An access token issued at /token. */
+  tokensIssued: { name: 'TokensIssued', unit: 'Count', dimension: 'GrantType' },
+  /** A /token request refused, by OAuth `error` code. */
+  tokenRequestsRefused: { name: 'TokenRequestsRefused', unit: 'Count', dimension: 'Error' },
+  /** A rotated-out refresh token presented again (RFC 9700 §4.14.2): its grant was revoked. */
+  refreshTokenReuse: { name: 'RefreshTokenReuse', unit: 'Count' },
+  /** A dynamic client registration (RFC 7591) accepted. */
+  clientRegistrations: { name: 'ClientRegistrations', unit: 'Count' },
+  /** The user's answer on the consent page: `approved` or `denied`. */
+  consentDecisions: { name: 'ConsentDecisions', unit: 'Count', dimension: 'Decision' },
+  /** A Cognito call that failed (outage, throttle or refusal), by operation. */
+  upstreamErrors: { name: 'UpstreamErrors', unit: 'Count', dimension: 'Operation' },
+  /** Time of one Cognito call, by operation. */
+  upstreamLatency: { name: 'UpstreamLatency', unit: 'Milliseconds', dimension: 'Operation' },
+  /** A bearer token refused by a resource server, by reason (`expired`, `audience_mismatch`...). */
+  resourceAuthFailures: { name: 'ResourceAuthFailures', unit: 'Count', dimension: 'Reason' },
+  /** A tool call, by tool name. */
+  toolCalls: { name: 'ToolCalls', unit: 'Count', dimension: 'Tool' },
+  /** A tool call that failed (a tool error or a deadline), by tool name. */
+  toolErrors: { name: 'ToolErrors', unit: 'Count', dimension: 'Tool' },
+  /** A request answered 503 because the table could not be reached in time. */
+  storageUnavailable: { name: 'StorageUnavailable', unit: 'Count' },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRICS;

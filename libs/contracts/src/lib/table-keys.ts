@@ -1,0 +1,41 @@
+/**
+ * The partition-key prefixes of the one DynamoDB table (libs/storage/docs/key-layout.md), and which service may
+ * touch which. libs/storage builds every key from these prefixes; the infra app turns the table below into each
+ * task role's `dynamodb:LeadingKeys` condition, so a service can reach only the item kinds it owns.
+ */
+export const KEY_PREFIXES = {
+  /** `CLIENT#<client id>`: registered clients (RFC 7591). */
+  client: 'CLIENT#',
+  /** `SESSION#<id>`: pending authorizations (the upstream `state`). */
+  session: 'SESSION#',
+  /** `CODE#<sha256>`: authorization codes, as hashes. */
+  code: 'CODE#',
+  /** `GRANT#<grant id>`: refresh-token families and the sealed Cognito tokens. */
+  grant: 'GRANT#',
+  /** `RATE#<key>`: fixed-window rate-limit counters. */
+  rate: 'RATE#',
+  /** `USER#<sub>`: the tools service's own per-user data (notes). */
+  userData: 'USER#',
+} as const;
+
+export type KeyPrefix = (typeof KEY_PREFIXES)[keyof typeof KEY_PREFIXES];
+
+/** What one service may do to the table, by partition-key prefix. */
+export interface TableAccess {
+  /** GetItem/Query/PutItem/UpdateItem/DeleteItem on items under these prefixes. */
+  readonly readWrite: readonly KeyPrefix[];
+  /** GetItem/Query only. */
+  readonly readOnly: readonly KeyPrefix[];
+}
+
+/** Least privilege per service (the services' own code never needs more; the infra tests check the policies). */
+export const TABLE_ACCESS = {
+  'auth-gateway': {
+    readWrite: [KEY_PREFIXES.client, KEY_PREFIXES.session, KEY_PREFIXES.code, KEY_PREFIXES.grant, KEY_PREFIXES.rate],
+    readOnly: [],
+  },
+  'mcp-tools': {
+    readWrite: [KEY_PREFIXES.userData],
+    readOnly: [],
+  },
+} as const satisfies Record<string, TableAccess>;
