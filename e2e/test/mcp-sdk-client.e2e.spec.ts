@@ -12,7 +12,7 @@ interface WhoAmI {
 }
 
 /**
- * The whole MCP authorization flow (DESIGN.md §2) with the MCP SDK's own client auth
+ * The whole MCP authorization flow (docs/architecture.md#the-flow) with the MCP SDK's own client auth
  * (`OAuthClientProvider`, `StreamableHTTPClientTransport` + `authProvider`, `auth()`, `finishAuth`),
  * against the full local stack, in both topologies: each service on its own origin, and one origin
  * in front of both (as behind CloudFront). The browser leg is driven over HTTP (consent + login forms).

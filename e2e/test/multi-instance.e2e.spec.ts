@@ -3,7 +3,7 @@ import { McpSession } from './support/mcp-session';
 import { ALICE, BOB, headlessClient, missingStep, READ, startE2eStack, WRITE } from './support/e2e-stack';
 
 /**
- * DESIGN.md §7 "no state in process memory that another instance would need: any step of a flow may
+ * docs/architecture.md#invariants "no state in process memory that another instance would need: any step of a flow may
  * hit any instance" - two gateway and two tools instances behind the single-origin proxy, round-robin,
  * and one gateway instance stopped in the middle of an authorization.
  */

@@ -45,7 +45,7 @@ const ACCEPTED: Record<string, string[]> = {
   'local-idp': localIdpVariables(),
 };
 
-const SECRETS = ['COGNITO_CLIENT_SECRET', 'GATEWAY_SIGNING_KEYS', 'TOKEN_ENCRYPTION_KEYS', 'STORAGE_ENCRYPTION_KEYS', 'COOKIE_SECRET', 'LOCAL_IDP_SIGNING_JWKS', 'LOCAL_IDP_COOKIE_KEYS'];
+const SECRETS = ['COGNITO_CLIENT_SECRET', 'GATEWAY_SIGNING_KEYS', 'TOKEN_ENCRYPTION_KEYS', 'STORAGE_ENCRYPTION_KEYS', 'COOKIE_SECRET', 'REFRESH_TOKEN_KEYS', 'LOCAL_IDP_SIGNING_JWKS', 'LOCAL_IDP_COOKIE_KEYS'];
 /** Where the `secrets` service writes the dev keys (a named volume), one file per variable. */
 const SECRETS_DIR = '/run/secrets/mcp';
 
@@ -81,7 +81,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('uses exactly the environment of `npm start` (libs/dev-stack buildServiceEnvironments), but listening on 0.0.0.0', () => {
-    const secretFields = ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret', 'cognitoClientSecret', 'localIdpSigningJwks', 'localIdpCookieKeys'];
+    const secretFields = ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret', 'refreshTokenKeys', 'cognitoClientSecret', 'localIdpSigningJwks', 'localIdpCookieKeys'];
     const secrets = Object.fromEntries(secretFields.map((f) => [f, `<${f}>`])) as unknown as DevSecrets;
     const expected = buildServiceEnvironments({
       secrets,

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildTestApp } from './helpers';
 
 /**
- * DESIGN.md §5: "one stack per service so that each team deploys its service alone". Changing the
+ * docs/architecture.md#topology: "one stack per service so that each team deploys its service alone". Changing the
  * gateway's inputs must leave the tools stack's template byte-for-byte the same (and so its
  * CloudFormation deploy a no-op), because the stacks share only SSM parameter names.
  */

@@ -27,7 +27,7 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
   const containerOf = (service: ServiceName) =>
     (resourcesOf(templates[service], 'AWS::ECS::TaskDefinition')[0][1].Properties['ContainerDefinitions'] as ContainerDef[])[0];
 
-  describe('ALB listener rules are generated from libs/routing (DESIGN.md §5)', () => {
+  describe('ALB listener rules are generated from libs/routing (docs/architecture.md#topology)', () => {
     it.each(ROUTES.flatMap((r) => r.paths.map((p) => [p, r.service] as const)))('%s is forwarded by a rule of %s', (path, service) => {
       const owning = rulesOf(service).filter(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)));
       expect(owning).toHaveLength(1);

@@ -39,6 +39,7 @@ const values = {
   TOKEN_ENCRYPTION_KEYS: encryptionKeySet('tok'),
   STORAGE_ENCRYPTION_KEYS: encryptionKeySet('sto'),
   COOKIE_SECRET: secret(32),
+  REFRESH_TOKEN_KEYS: JSON.stringify({ keys: [{ kty: 'oct', k: secret(32), kid: `rt-${randomUUID().slice(0, 8)}`, alg: 'HS256', use: 'sig' }] }),
   LOCAL_IDP_SIGNING_JWKS: signingKeySet('RS256'),
   LOCAL_IDP_COOKIE_KEYS: [secret(24), secret(24)].join(','),
 };

@@ -1,36 +1,46 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { CLOCK } from '@mcp-cognito/nest-platform';
-import type { Clock } from '@mcp-cognito/storage';
-import type { GatewayConfig } from './app/gateway-config';
-import { GATEWAY_CONFIG } from './app/gateway-config';
+import type { Clock } from '@mcp-cognito/contracts';
+import { CLOCK, SecurityEvents } from '@mcp-cognito/nest-platform';
+import type { GatewayConfig } from './config/gateway-config';
+import { GATEWAY_CONFIG } from './config/gateway-config';
+import { AuthorizationService } from './authorize/authorization.service';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { CallbackController } from './callback/callback.controller';
+import { CallbackService } from './callback/callback.service';
 import { CognitoCallbackGuard } from './callback/cognito-callback.guard';
 import { ClientAuthenticator } from './clients/client-authentication';
 import { ClientRegistry } from './clients/client-registry.service';
 import { DiscoveryController } from './discovery/discovery.controller';
-import { SecurityEvents } from './events/security-events';
-import { GATEWAY_KEYS, loadGatewayKeys } from './keys/gateway-keys';
+import { GrantRevocation } from './families/grant-revocation.service';
+import { SignedCookies } from './http/signed-cookies';
+import { GATEWAY_KEYS, loadGatewayKeys, type GatewayKeys } from './keys/gateway-keys';
 import { RegistrationController } from './registration/registration.controller';
+import { RegistrationService } from './registration/registration.service';
+import { RevocationController } from './revocation/revocation.controller';
+import { RevocationService } from './revocation/revocation.service';
+import { AccessTokenIssuer } from './token/access-token-issuer';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
-import { GrantContext } from './token/grants/grant-context';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
-import { RevocationController } from './token/revocation.controller';
+import { RefreshTokens } from './families/refresh-tokens';
 import { TokenController } from './token/token.controller';
+import { TokenService } from './token/token.service';
+import { UpstreamBrowserBinding } from './upstream/browser-binding';
 import { CognitoClient } from './upstream/cognito-client';
 import { CognitoStrategy } from './upstream/cognito.strategy';
-import { SignedCookies } from './authorize/signed-cookies';
-import { UpstreamBrowserBinding } from './upstream/browser-binding';
 
-/** The authorization server: discovery, registration, authorize/consent, callback, token, revoke. */
+/**
+ * The authorization server: controllers (HTTP only) -> services (one use case each) -> repositories (libs/storage).
+ * Discovery, registration, authorize/consent, callback, token, revoke.
+ */
 @Module({
   imports: [PassportModule.register({ session: false })],
   controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController],
   providers: [
     { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG, CLOCK], useFactory: (config: GatewayConfig, clock: Clock) => loadGatewayKeys(config, clock) },
     { provide: CognitoClient, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new CognitoClient(config.cognito, config.cognito.upstreamTimeoutMs) },
-    // One cookie signer for consent memory, CSRF and the upstream browser binding.
+    { provide: RefreshTokens, inject: [GATEWAY_KEYS], useFactory: (keys: GatewayKeys) => new RefreshTokens(keys.refreshTokens) },
+    // One cookie signer for consent memory, CSRF and the upstream browser binding (COOKIE_SECRET).
     { provide: SignedCookies, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new SignedCookies(config.keys.cookieSecret, config.http.secureCookies) },
     {
       provide: UpstreamBrowserBinding,
@@ -40,11 +50,17 @@ import { UpstreamBrowserBinding } from './upstream/browser-binding';
     SecurityEvents,
     ClientRegistry,
     ClientAuthenticator,
+    RegistrationService,
+    AuthorizationService,
     CognitoStrategy,
     CognitoCallbackGuard,
-    GrantContext,
+    CallbackService,
+    GrantRevocation,
+    AccessTokenIssuer,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
+    TokenService,
+    RevocationService,
   ],
   exports: [CognitoClient, GATEWAY_KEYS],
 })

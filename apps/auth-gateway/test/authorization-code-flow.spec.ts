@@ -3,12 +3,12 @@ import { GatewayHarness, ALICE } from './support/harness';
 import { CLIENT_REDIRECT, exchangeCode, obtainCode, register } from './support/mcp-client';
 
 /**
- * DESIGN.md §2 phases 1-5 end to end at the gateway: registration, consent, Cognito (local-idp) sign-in,
- * callback, code exchange - and the access token format of DESIGN.md §3 / RFC 9068.
+ * docs/architecture.md#the-flow phases 1-5 end to end at the gateway: registration, consent, Cognito (local-idp) sign-in,
+ * callback, code exchange - and the access token format of docs/architecture.md#tokens / RFC 9068.
  */
 const OTHER_RESOURCE = 'http://127.0.0.1:65001/mcp';
 
-describe('authorization code flow through Cognito (DESIGN.md §2)', () => {
+describe('authorization code flow through Cognito (docs/architecture.md#the-flow)', () => {
   let h: GatewayHarness;
 
   beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('authorization code flow through Cognito (DESIGN.md §2)', () => {
     const idpJwks = createRemoteJWKSet(new URL(`${h.idp.issuer}/.well-known/jwks.json`));
     const cognito = await jwtVerify(cognitoToken, idpJwks, { issuer: h.idp.issuer });
     expect(cognito.payload).toMatchObject({ token_use: 'access', sub: ALICE.sub, client_id: 'mcp-gateway-local', username: 'alice' });
-    // DESIGN.md §3: the MCP token never outlives the Cognito token inside it.
+    // docs/architecture.md#tokens: the MCP token never outlives the Cognito token inside it.
     expect(payload.exp!).toBeLessThanOrEqual(cognito.payload.exp!);
   });
 

@@ -6,7 +6,7 @@ import { CLIENT_REDIRECT, exchangeCode, obtainCode, register, tokenRequest, type
 import { approveConsent, countItems, signInUpstream } from './support/flow-steps';
 
 /**
- * GET /callback (DESIGN.md §2.4) and POST /token with grant_type=authorization_code (RFC 6749 §4.1.3,
+ * GET /callback (docs/architecture.md#the-flow) and POST /token with grant_type=authorization_code (RFC 6749 §4.1.3,
  * §10.5; RFC 7636 §4.6; RFC 8707 §2.2): upstream trouble never yields a 5xx or a half-written state;
  * codes are single use, short-lived and bound to client, redirect URI, challenge and resource.
  */

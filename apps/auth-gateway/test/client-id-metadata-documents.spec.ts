@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isForbiddenAddress } from '../src/clients/address-policy';
-import { MetadataDocumentError, MetadataDocumentResolver } from '../src/clients/metadata-document.resolver';
+import { isForbiddenAddress } from '../src/clients/metadata-documents/address-policy';
+import { MetadataDocumentError, MetadataDocumentResolver } from '../src/clients/metadata-documents/metadata-document.resolver';
 import { GatewayHarness, ALICE } from './support/harness';
 import { CLIENT_REDIRECT, exchangeCode, obtainCode } from './support/mcp-client';
 

@@ -12,7 +12,7 @@ import { exchangeCode, obtainCode, register, tokenRequest, type RegisteredClient
 const set = (...keys: object[]) => JSON.stringify({ keys });
 
 /**
- * Key rotation without downtime (DESIGN.md §3): the JWKS publishes the next key before it signs,
+ * Key rotation without downtime (docs/architecture.md#tokens): the JWKS publishes the next key before it signs,
  * keeps a retired key until its tokens have expired, and ciphertexts carry key ids so that
  * encryption keys rotate the same way. Each step is one rolling restart of one service.
  */

@@ -3,11 +3,11 @@ import { GatewayHarness, ALICE } from './support/harness';
 import { authorizationUrl, CLIENT_REDIRECT, exchangeCode, register, tokenRequest } from './support/mcp-client';
 
 /**
- * DESIGN.md §7: no state in process memory that another instance would need. Two gateway instances
+ * docs/architecture.md#invariants: no state in process memory that another instance would need. Two gateway instances
  * on different ports share one table and one issuer (as behind the ALB): each step of the flow may
  * land on either.
  */
-describe('any step of the flow may hit any instance (DESIGN.md §7)', () => {
+describe('any step of the flow may hit any instance (docs/architecture.md#invariants)', () => {
   let h: GatewayHarness;
 
   beforeAll(async () => {

@@ -86,6 +86,30 @@ describe('refresh token rotation and reuse detection', () => {
     expect((await refresh(h, client, t0.refresh_token)).status).toBe(200);
   });
 
+  describe('RFC 9700 §4.14.2 reuse detection only for refresh tokens this server issued', () => {
+    it('a forged token naming a victim\'s grant (its id is the token prefix) is plain invalid_grant: the victim\'s family lives on', async () => {
+      const victim = await signIn(h, client);
+      const [grantId, body, kid] = victim.refresh_token.split('.');
+      const revocationsBefore = (await idpStats(h.idp.baseUrl)).revocations.total;
+      const forgeries = [
+        `${grantId}.${'A'.repeat(43)}`, // the old <grant id>.<secret> shape
+        `${grantId}.${'A'.repeat(43)}.${kid}.${'B'.repeat(43)}`, // the new shape, a made-up MAC
+        `${grantId}.${body}.${kid}.${'B'.repeat(43)}`, // a real body, a made-up MAC
+      ];
+      for (const forged of forgeries) {
+        const res = await refresh(h, client, forged);
+        expect([forged.length, res.status, res.body['error']]).toEqual([forged.length, 400, 'invalid_grant']);
+      }
+      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(revocationsBefore); // nothing revoked upstream
+      expect((await refresh(h, client, victim.refresh_token)).status).toBe(200); // nor here
+    });
+
+    it('refresh tokens carry a MAC: <grant id>.<body>.<kid>.<tag>', async () => {
+      const t0 = await signIn(h, client);
+      expect(t0.refresh_token).toMatch(/^g_[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{43}$/);
+    });
+  });
+
   it.each(['', 'garbage', 'g_AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'])('an unknown refresh token %j is invalid_grant or invalid_request, never 5xx', async (token) => {
     const res = await refresh(h, client, token);
     expect(res.status).toBe(400);
@@ -93,7 +117,7 @@ describe('refresh token rotation and reuse detection', () => {
   });
 });
 
-/** DESIGN.md §2.7: Cognito is called only when its stored access token would expire first. */
+/** docs/architecture.md#refresh: Cognito is called only when its stored access token would expire first. */
 describe('lazy upstream refresh', () => {
   it('a refresh whose Cognito token is still fresh makes no Cognito request and two DynamoDB requests', async () => {
     const h = await GatewayHarness.start({ gatewayEnv: { ACCESS_TOKEN_TTL: '60' } });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { resolveFileVariables } from '@mcp-cognito/config';
+import { isLoopbackHost, resolveFileVariables } from '@mcp-cognito/config';
 
 /**
  * Scopes local-idp knows. `mcp-server/*` mirror the Cognito resource server (identifier `mcp-server`) that
@@ -80,8 +80,6 @@ const DEFAULT_CLIENT: LocalIdpClient = {
   scopes: [...SUPPORTED_SCOPES],
 };
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Cognito accepts https callback URLs, and plain http only for localhost testing; never fragments. */
 function redirectUriProblem(value: string): string | undefined {
   let url: URL;
@@ -92,7 +90,7 @@ function redirectUriProblem(value: string): string | undefined {
   }
   if (url.hash) return `"${value}" must not contain a fragment`;
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
     return undefined;
   if (url.protocol === 'http:')
     return `"${value}" uses http on a non-loopback host (only https or http://localhost|127.0.0.1|[::1])`;

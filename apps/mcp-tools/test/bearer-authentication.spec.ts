@@ -91,7 +91,7 @@ describe('RFC 6750 bearer authentication of every /mcp request', () => {
 
   describe('token-lib failures reaching the service map to 401 invalid_token', () => {
     it('expired', async () => {
-      const past = createAccessTokenSigner({ ...h.signer, clock: () => Date.now() - 3 * 3600_000 });
+      const past = createAccessTokenSigner({ ...h.signer, clock: { now: () => Date.now() - 3 * 3600_000 } });
       const expired = await h.mint(ALICE, { signer: past });
       const res = await h.post(ping, { token: expired });
       expect(res.status).toBe(401);

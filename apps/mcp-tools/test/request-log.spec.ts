@@ -25,7 +25,7 @@ function captureStdoutLines(): { lines: () => Record<string, unknown>[]; restore
 
 const whoami = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
 
-describe('Request log: one line per request, correlated by x-request-id, without secrets (DESIGN §7)', () => {
+describe('Request log: one line per request, correlated by x-request-id, without secrets (docs/architecture.md#invariants)', () => {
   const previous = process.env['TEST_LOG_LEVEL'];
   let h: ToolsHarness;
   let capture: ReturnType<typeof captureStdoutLines>;

@@ -19,7 +19,7 @@ export interface PathRule {
 
 /**
  * The listener rules of `service`, generated from the single-origin path table in libs/routing
- * (DESIGN.md §5): each route's paths in chunks of {@link MAX_PATHS_PER_RULE}, priorities
+ * (docs/architecture.md#topology): each route's paths in chunks of {@link MAX_PATHS_PER_RULE}, priorities
  * `route.priority`, `route.priority + 1`, ... Pure, so tests can compare it with the template.
  */
 export function pathRulesOf(service: ServiceName): PathRule[] {

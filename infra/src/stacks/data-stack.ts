@@ -11,7 +11,7 @@ export interface DataStackProps extends StackProps {
 export const TABLE_SCHEMA = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
 
 /**
- * The single DynamoDB table (DESIGN.md §4): string `pk`/`sk`, on-demand, TTL on `expiresAt`,
+ * The single DynamoDB table (docs/architecture.md#storage): string `pk`/`sk`, on-demand, TTL on `expiresAt`,
  * point-in-time recovery, encrypted with a customer-managed key that rotates yearly. Removal policy
  * and deletion protection come from the stage (RETAIN + protected in prod).
  */

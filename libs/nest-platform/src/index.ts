@@ -5,3 +5,4 @@ export { runService } from './lib/bootstrap/run-service';
 export { StorageModule, DYNAMO_CLIENTS, DYNAMO_CONFIG, CLOCK, REPOSITORIES, pingStorage } from './lib/storage/storage.module';
 export { HealthModule, type HealthOptions } from './lib/health/health.module';
 export { ConfigModule } from './lib/config/config.module';
+export { SecurityEvents } from './lib/events/security-events';

@@ -1,4 +1,3 @@
-export * from './lib/clock';
 export * from './lib/dynamo-clients';
 export * from './lib/errors';
 export * from './lib/table-definition';

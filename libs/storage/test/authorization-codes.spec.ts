@@ -1,4 +1,5 @@
-import { epochSeconds, ItemAlreadyExistsError } from '../src';
+import { epochSeconds } from '@mcp-cognito/contracts';
+import { ItemAlreadyExistsError } from '../src';
 import { codeRecord, newCodeHash } from './support/fixtures';
 import { useTestStorage } from './support/test-storage';
 
@@ -17,16 +18,6 @@ describe('single-use authorization codes (RFC 6749 §4.1.2, §10.5)', () => {
     const second = await t.repos.authorizationCodes.consume(hash);
     // RFC 6749 §10.5: the replay must be recognisable so the caller can revoke what the code issued
     expect(second).toMatchObject({ status: 'replayed', record: { clientId: record.clientId, sub: record.sub } });
-  });
-
-  it('a replay learns the grant the first redemption issued (attachGrant, once)', async () => {
-    const hash = newCodeHash();
-    await t.repos.authorizationCodes.create(hash, codeRecord(now()));
-    expect(await t.repos.authorizationCodes.attachGrant(hash, 'too-early')).toBe(false); // not consumed yet
-    expect((await t.repos.authorizationCodes.consume(hash)).status).toBe('ok');
-    expect(await t.repos.authorizationCodes.attachGrant(hash, 'grant-1')).toBe(true);
-    expect(await t.repos.authorizationCodes.attachGrant(hash, 'grant-2')).toBe(false);
-    expect(await t.repos.authorizationCodes.consume(hash)).toMatchObject({ status: 'replayed', record: { grantId: 'grant-1' } });
   });
 
   it('a grant id reserved at consumption is visible to a replay', async () => {
@@ -53,7 +44,7 @@ describe('single-use authorization codes (RFC 6749 §4.1.2, §10.5)', () => {
     await t.repos.authorizationCodes.create(hash, codeRecord(now()), 60);
     t.clock.advanceSeconds(61);
     expect(await t.repos.authorizationCodes.consume(hash)).toEqual({ status: 'expired' });
-    expect(await t.repos.authorizationCodes.peek(hash)).toBeUndefined();
+    expect(await t.repos.authorizationCodes.inspect(hash)).toEqual({ status: 'expired' });
   });
 
   it('inspect classifies a code with one read and changes nothing: live, replayed (with its grant), expired, not_found', async () => {
@@ -73,12 +64,12 @@ describe('single-use authorization codes (RFC 6749 §4.1.2, §10.5)', () => {
     expect(await t.repos.authorizationCodes.inspect(stale)).toEqual({ status: 'expired' });
   });
 
-  it('peek reads an unused code without consuming it, and nothing once consumed', async () => {
+  it('inspect reads an unused code without consuming it, and reports it replayed once consumed', async () => {
     const hash = newCodeHash();
     await t.repos.authorizationCodes.create(hash, codeRecord(now()));
-    expect(await t.repos.authorizationCodes.peek(hash)).toMatchObject({ clientId: 'client-1' });
+    expect(await t.repos.authorizationCodes.inspect(hash)).toMatchObject({ status: 'live', record: { clientId: 'client-1' } });
     expect((await t.repos.authorizationCodes.consume(hash)).status).toBe('ok');
-    expect(await t.repos.authorizationCodes.peek(hash)).toBeUndefined();
+    expect((await t.repos.authorizationCodes.inspect(hash)).status).toBe('replayed');
   });
 
   it('create never overwrites a live code, and keys are only SHA-256 hex', async () => {

@@ -1,4 +1,5 @@
-import { ItemAlreadyExistsError, epochSeconds, type NewClient } from '../src';
+import { epochSeconds } from '@mcp-cognito/contracts';
+import { ItemAlreadyExistsError, type NewClient } from '../src';
 import { useTestStorage } from './support/test-storage';
 
 const t = useTestStorage('clients');

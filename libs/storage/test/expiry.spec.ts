@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { epochSeconds } from '../src';
+import { epochSeconds } from '@mcp-cognito/contracts';
 import { codeRecord, newCodeHash, newGrant } from './support/fixtures';
 import { useTestStorage } from './support/test-storage';
 
@@ -12,7 +12,7 @@ async function stillStored(pk: string): Promise<boolean> {
   return out.Item !== undefined;
 }
 
-describe('expired items are absent even before TTL deletion (DESIGN §4; TTL lags ~48 h, dynalite has none)', () => {
+describe('expired items are absent even before TTL deletion (docs/architecture.md#storage; TTL lags ~48 h, dynalite has none)', () => {
   it('clients, codes, grants, sessions and deny-list entries vanish at expiresAt while still stored', async () => {
     const codeHash = newCodeHash();
     const grant = newGrant(now(), { expiresAt: now() + 100 });
@@ -22,23 +22,20 @@ describe('expired items are absent even before TTL deletion (DESIGN §4; TTL lag
     }, 100);
     await t.repos.authorizationCodes.create(codeHash, codeRecord(now()), 100);
     await t.repos.grants.create(grant);
-    await t.repos.revokedTokens.add('exp-jti', now() + 100);
 
     t.clock.advanceSeconds(99); // one second before: all alive
     expect(await t.repos.clients.get('exp-client')).toBeDefined();
-    expect(await t.repos.authorizationCodes.peek(codeHash)).toBeDefined();
+    expect((await t.repos.authorizationCodes.inspect(codeHash)).status).toBe('live');
     expect(await t.repos.grants.get(grant.grantId)).toBeDefined();
-    expect(await t.repos.revokedTokens.isRevoked('exp-jti')).toBe(true);
 
     t.clock.advanceSeconds(1); // expiresAt reached
     expect(await t.repos.clients.get('exp-client')).toBeUndefined();
-    expect(await t.repos.authorizationCodes.peek(codeHash)).toBeUndefined();
+    expect(await t.repos.authorizationCodes.inspect(codeHash)).toEqual({ status: 'expired' });
     expect(await t.repos.authorizationCodes.consume(codeHash)).toEqual({ status: 'expired' });
     expect(await t.repos.grants.get(grant.grantId)).toBeUndefined();
     expect(await t.repos.grants.revoke(grant.grantId, 'admin')).toEqual({ status: 'not_found' });
-    expect(await t.repos.revokedTokens.isRevoked('exp-jti')).toBe(false);
 
-    for (const pk of ['CLIENT#exp-client', `CODE#${codeHash}`, `GRANT#${grant.grantId}`, 'JTI#exp-jti']) {
+    for (const pk of ['CLIENT#exp-client', `CODE#${codeHash}`, `GRANT#${grant.grantId}`]) {
       expect(await stillStored(pk)).toBe(true);
     }
   });

@@ -1,4 +1,4 @@
-import { epochSeconds } from '../src';
+import { epochSeconds } from '@mcp-cognito/contracts';
 import { newGrant, sha256Hex, upstreamTokens } from './support/fixtures';
 import { countRequests } from './support/request-counter';
 import { useTestStorage } from './support/test-storage';

@@ -14,7 +14,7 @@ const pending: PendingAuthorizationRecord = {
   upstreamCodeVerifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
 };
 
-describe('pending authorizations are single use (DESIGN §2.4: the callback consumes the session)', () => {
+describe('pending authorizations are single use (docs/architecture.md#the-flow: the callback consumes the session)', () => {
   it('consume returns the stored request once, then nothing', async () => {
     await t.repos.pendingAuthorizations.create('s-1', pending, 600);
     expect(await t.repos.pendingAuthorizations.consume('s-1')).toMatchObject({ ...pending, expiresAt: expect.any(Number) });

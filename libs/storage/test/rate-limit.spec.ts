@@ -2,7 +2,7 @@ import { useTestStorage } from './support/test-storage';
 
 const t = useTestStorage('rate');
 
-describe('fixed-window rate limit is atomic across instances (DESIGN §7)', () => {
+describe('fixed-window rate limit is atomic across instances (docs/architecture.md#invariants)', () => {
   it('N parallel hits from two instances count 1..N with no lost update', async () => {
     // start of a fresh 60 s window, so the burst cannot straddle two windows
     t.clock.advanceSeconds(60 - (Math.floor(t.clock.now() / 1000) % 60));

@@ -52,20 +52,3 @@ export interface AccessTokenClaims {
 
 /** Longest token string the verifier will look at (an encrypted Cognito token inside is ~2-4 kB). */
 export const MAX_TOKEN_LENGTH = 16_384;
-
-/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
-/** Splits a `scope` claim into distinct scope tokens (RFC 6749 §3.3: space-delimited). */
-export function parseScope(scope: string): string[] {
-  return [...new Set(scope.split(' ').filter((s) => s.length > 0))];
-}
-
-/** Builds a `scope` claim from a list (or validates a string). Throws on an invalid scope token. */
-export function formatScope(scope: string | readonly string[]): string {
-  const list = typeof scope === 'string' ? parseScope(scope) : [...new Set(scope)];
-  for (const s of list) {
-    if (!SCOPE_TOKEN.test(s)) throw new TypeError(`invalid scope token ${JSON.stringify(s)} (RFC 6749 §3.3)`);
-  }
-  return list.join(' ');
-}

@@ -1,6 +1,4 @@
 // The shared token library: the access-token format, minting (gateway) and validation (resource servers).
-export { systemClock, epochSeconds } from './clock';
-export type { Clock } from './clock';
 
 export { KeyMaterialError } from './keys/key-material.error';
 export {
@@ -25,6 +23,8 @@ export {
   generateEncryptionKeySet,
 } from './keys/encryption-keys';
 export type { EncryptionKey, EncryptionKeyRing } from './keys/encryption-keys';
+export { parseMacKeyRing, generateMacKeySet } from './keys/mac-keys';
+export type { MacKey, MacKeyRing } from './keys/mac-keys';
 
 export { encryptWithKeyRing, decryptWithKeyRing } from './jwe';
 export type { DecryptResult, DecryptFailureReason } from './jwe';
@@ -36,8 +36,6 @@ export {
   CLAIMS,
   REQUIRED_ACCESS_TOKEN_CLAIMS,
   MAX_TOKEN_LENGTH,
-  parseScope,
-  formatScope,
 } from './access-token.format';
 export type { AccessTokenClaims } from './access-token.format';
 
@@ -58,8 +56,8 @@ export type {
   VerificationOutcome,
 } from './verify/verifier';
 export type { Principal } from './verify/principal';
-export { FAILURE_REASONS, toOAuthFailure } from './verify/reasons';
-export type { FailureReason, OAuthFailure } from './verify/reasons';
+export { FAILURE_REASONS, toOAuthError } from './verify/reasons';
+export type { FailureReason } from './verify/reasons';
 export { createCognitoVerifier, verifyCognitoTokens } from './verify/cognito';
 export type {
   CognitoVerifier,
@@ -73,4 +71,4 @@ export type {
 } from './verify/cognito';
 export { JwksUnavailableError } from './verify/jwks';
 export type { JwksSource, RemoteJwksSource, LocalJwksSource, KeyResolverSource } from './verify/jwks';
-export { VerifiedTokenCache, tokenCacheKey } from './verify/cache';
+export { ExpiringCache, tokenCacheKey } from './verify/cache';

@@ -52,7 +52,7 @@ describe('RFC 9068 §2 access token format (minting)', () => {
   });
 
   it('uses the injected clock and a per-call ttl', async () => {
-    const signer = createAccessTokenSigner({ ...fx.signer, accessTokenTtlSeconds: 900, clock: () => Date.UTC(2030, 0, 1) });
+    const signer = createAccessTokenSigner({ ...fx.signer, accessTokenTtlSeconds: 900, clock: { now: () => Date.UTC(2030, 0, 1) } });
     const cognitoAccessToken = await fx.cognito.accessToken({ exp: Date.UTC(2030, 0, 1) / 1000 + 7200 });
     const a = await mintAccessToken({ ...(await input()), cognitoAccessToken }, signer);
     expect(a).toMatchObject({ issuedAt: Date.UTC(2030, 0, 1) / 1000, expiresIn: 900 });
@@ -61,7 +61,7 @@ describe('RFC 9068 §2 access token format (minting)', () => {
   });
 });
 
-describe('DESIGN §3: exp never later than the embedded Cognito token exp', () => {
+describe('docs/architecture.md#tokens: exp never later than the embedded Cognito token exp', () => {
   it('caps exp at the Cognito token exp', async () => {
     const cognitoExp = fx.clock.seconds + 120;
     const minted = await mintAccessToken(await input({ exp: cognitoExp }), fx.signer);
@@ -94,7 +94,7 @@ describe('DESIGN §3: exp never later than the embedded Cognito token exp', () =
   });
 });
 
-describe('DESIGN §3: cognito_token is not readable by the bearer', () => {
+describe('docs/architecture.md#tokens: cognito_token is not readable by the bearer', () => {
   it('holds a compact JWE (dir, A256GCM, kid) - not a JWS, no Cognito token substring', async () => {
     const mintInput = await input();
     const { token } = await mintAccessToken(mintInput, fx.signer);

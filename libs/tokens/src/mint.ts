@@ -2,10 +2,10 @@
  * Minting gateway access tokens (RFC 9068) - used by the auth-gateway only.
  */
 import { SignJWT, base64url, decodeJwt } from 'jose';
-import { ACCESS_TOKEN_TYP, formatScope } from './access-token.format';
+import { formatScope, parseScope } from '@mcp-cognito/oauth';
+import { ACCESS_TOKEN_TYP } from './access-token.format';
 import type { AccessTokenClaims } from './access-token.format';
-import { epochSeconds, systemClock } from './clock';
-import type { Clock } from './clock';
+import { epochSeconds, systemClock, type Clock } from '@mcp-cognito/contracts';
 import { encryptWithKeyRing } from './jwe';
 import type { EncryptionKeyRing } from './keys/encryption-keys';
 import { SIGNING_ALG } from './keys/signing-keys';
@@ -101,7 +101,9 @@ export async function mintAccessToken(input: MintAccessTokenInput, signer: Acces
   }
   let scope: string;
   try {
-    scope = formatScope(input.scope);
+    const list = typeof input.scope === 'string' ? parseScope(input.scope) : input.scope;
+    if (list === undefined) throw new TypeError('scope is not a list of RFC 6749 §3.3 scope tokens');
+    scope = formatScope(list);
   } catch (err) {
     throw new MintError('invalid_input', (err as Error).message);
   }
@@ -121,7 +123,7 @@ export async function mintAccessToken(input: MintAccessTokenInput, signer: Acces
   if (cognito.sub !== input.subject) throw new MintError('subject_mismatch', 'subject is not the Cognito token\'s sub');
 
   const iat = epochSeconds(signer.clock);
-  // DESIGN §3: `exp` is never later than the embedded Cognito token's `exp`.
+  // docs/architecture.md#tokens: `exp` is never later than the embedded Cognito token's `exp`.
   const exp = Math.min(iat + ttl, Math.floor(cognito.exp));
   if (exp <= iat) throw new MintError('cognito_token_expired', 'the Cognito access token has expired; refresh it first');
 

@@ -172,7 +172,7 @@ export async function createGatewayFixture(): Promise<GatewayFixture> {
   const signingKeys = await parseSigningKeySet(await generateSigningKeySet());
   const ring = await parseEncryptionKeyRing(await generateEncryptionKeySet(), 'TOKEN_ENCRYPTION_KEYS');
   const cognito = await startFakeCognito(clock);
-  const signer = createAccessTokenSigner({ issuer: GATEWAY_ISSUER, signingKeys, tokenEncryptionKeys: ring, clock: clock.now });
+  const signer = createAccessTokenSigner({ issuer: GATEWAY_ISSUER, signingKeys, tokenEncryptionKeys: ring, clock });
   return {
     clock,
     cognito,
@@ -186,7 +186,7 @@ export async function createGatewayFixture(): Promise<GatewayFixture> {
         gatewayJwks: { jwks: signingKeys.publicJwks },
         tokenEncryptionKeys: ring,
         cognito: { issuer: cognito.issuer, clientId: COGNITO_CLIENT_ID, jwks: { url: cognito.jwksUrl } },
-        clock: clock.now,
+        clock,
         ...overrides,
       }),
     signRaw: (claims, header = {}) =>

@@ -4,7 +4,7 @@ import { createRemoteJWKSet } from 'jose';
 import { findWorkspaceRoot, generateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
 
 /**
- * The promise of `npm start` (DESIGN.md §6): with no Docker and no AWS account, embedded DynamoDB,
+ * The promise of `npm start` (docs/architecture.md#local-stack): with no Docker and no AWS account, embedded DynamoDB,
  * local-idp, the gateway and the tools service come up on loopback and report their dependencies.
  */
 describe('local stack: one command brings every service up on loopback', () => {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, createLoggingModule, HealthModule, StorageModule } from '@mcp-cognito/nest-platform';
 import { OAuthModule } from '../oauth.module';
-import { GATEWAY_CONFIG, type GatewayConfig } from './gateway-config';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 
 @Module({})
 export class AppModule {

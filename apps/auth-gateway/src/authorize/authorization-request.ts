@@ -10,7 +10,7 @@ import {
   parseScope,
   scopesOutside,
 } from '@mcp-cognito/oauth';
-import type { GatewayConfig } from '../app/gateway-config';
+import type { GatewayConfig } from '../config/gateway-config';
 import type { ClientRegistry } from '../clients/client-registry.service';
 import type { OAuthClient } from '../clients/oauth-client';
 import { AuthorizationRedirectError } from '../http/client-redirect';

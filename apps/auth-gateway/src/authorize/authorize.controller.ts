@@ -1,21 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AccessDenied, InvalidRequest } from '@mcp-cognito/oauth';
+import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
+import { InvalidRequest } from '@mcp-cognito/oauth';
 import { CLOCK } from '@mcp-cognito/nest-platform';
-import { epochSeconds, type Clock } from '@mcp-cognito/storage';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
-import { ClientRegistry } from '../clients/client-registry.service';
-import { SecurityEvents } from '../events/security-events';
-import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PAGE_HEADERS } from '../http/html';
 import { PageError } from '../http/oauth-exception.filter';
+import { SignedCookies } from '../http/signed-cookies';
 import { redirectToCognito } from '../upstream/redirect-to-cognito';
-import { validateAuthorizationRequest, type AuthorizationParams, type ValidatedAuthorizationRequest } from './authorization-request';
+import type { AuthorizationParams, ValidatedAuthorizationRequest } from './authorization-request';
+import { AuthorizationService } from './authorization.service';
 import { ConsentCsrf } from './consent-csrf';
 import { ConsentMemory } from './consent-memory';
 import { consentFormFields, renderConsentPage } from './consent-page';
-import { SignedCookies } from './signed-cookies';
 
 /** A digest of exactly the request the consent form was rendered for (binds the CSRF token to it). */
 function requestDigest(fields: Record<string, string>): string {
@@ -27,8 +24,8 @@ function requestDigest(fields: Record<string, string>): string {
 }
 
 /**
- * `GET /authorize` and `POST /consent` (DESIGN.md §2.3): validate, ask this browser's user for consent
- * (unless already given to this client), then hand over to Cognito with the gateway's own client.
+ * `GET /authorize` and `POST /consent` (docs/architecture.md, "The flow", step 3): validate, ask this browser's user
+ * for consent (unless already given to this client), then hand over to Cognito with the gateway's own client.
  */
 @Controller()
 export class AuthorizeController {
@@ -36,25 +33,19 @@ export class AuthorizeController {
   private readonly consents: ConsentMemory;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly registry: ClientRegistry,
-    private readonly events: SecurityEvents,
+    private readonly authorization: AuthorizationService,
     cookies: SignedCookies,
   ) {
     this.csrf = new ConsentCsrf(cookies);
     this.consents = new ConsentMemory(cookies);
   }
 
-  private now(): number {
-    return epochSeconds(this.clock);
-  }
-
   @Get('authorize')
   async authorize(@Query() query: AuthorizationParams, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const request = await validateAuthorizationRequest(query, this.registry, this.config);
-    if (this.consents.covers(req, request.client.clientId, request.redirectUri, request.resource, request.scopes, this.now())) {
-      this.events.emit('consent.remembered', { client_id: request.client.clientId });
+    const request = await this.authorization.validate(query);
+    if (this.consents.covers(req, request.client.clientId, request.redirectUri, request.resource, request.scopes, epochSeconds(this.clock))) {
+      this.authorization.consentRemembered(request);
       await this.toCognito(req, res, request);
       return;
     }
@@ -66,18 +57,14 @@ export class AuthorizeController {
   @Post('consent')
   async consent(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!req.is('application/x-www-form-urlencoded')) throw new PageError(new InvalidRequest('The consent form must be posted as a form.'));
-    const request = await validateAuthorizationRequest(body, this.registry, this.config);
-    const fields = consentFormFields(request);
-    if (!this.csrf.verify(req, requestDigest(fields), body['csrf'])) {
+    const request = await this.authorization.validate(body);
+    if (!this.csrf.verify(req, requestDigest(consentFormFields(request)), body['csrf'])) {
       // Forged or stale form: show a page, never redirect (the user did not really decide).
       throw new PageError(new InvalidRequest('The consent form has expired or was not sent by this browser. Start again from your application.', 'csrf mismatch'));
     }
-    if (body['decision'] !== 'approve') {
-      this.events.emit('consent.denied', { client_id: request.client.clientId });
-      throw new AuthorizationRedirectError(new AccessDenied('The user denied the request.'), request.redirectUri, request.state);
-    }
-    this.events.emit('consent.granted', { client_id: request.client.clientId, scope: request.scopes.join(' ') });
-    this.consents.remember(req, res, request.client.clientId, request.redirectUri, request.resource, request.scopes, this.now());
+    if (body['decision'] !== 'approve') throw this.authorization.consentDenied(request);
+    this.authorization.consentGranted(request);
+    this.consents.remember(req, res, request.client.clientId, request.redirectUri, request.resource, request.scopes, epochSeconds(this.clock));
     await this.toCognito(req, res, request);
   }
 
@@ -92,6 +79,6 @@ export class AuthorizeController {
       scope: request.scopes.join(' '),
       resource: request.resource,
     });
-    this.events.emit('upstream.redirected', { client_id: request.client.clientId });
+    this.authorization.upstreamStarted(request);
   }
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { randomToken, constantTimeEqual } from '../http/secrets';
-import type { SignedCookies } from './signed-cookies';
+import { constantTimeEqual, randomToken } from '../keys/secrets';
+import type { SignedCookies } from '../http/signed-cookies';
 
 const COOKIE = 'mcp-csrf';
 

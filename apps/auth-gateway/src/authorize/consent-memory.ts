@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { isLoopbackRedirectHost } from '@mcp-cognito/oauth';
-import type { SignedCookies } from './signed-cookies';
+import { isLoopbackRedirectUri } from '@mcp-cognito/oauth';
+import type { SignedCookies } from '../http/signed-cookies';
 
 const COOKIE = 'mcp-consent';
 const MAX_ENTRIES = 30;
@@ -26,7 +26,7 @@ export class ConsentMemory {
 
   private key(clientId: string, redirectUri: string, resource: string): string {
     const url = new URL(redirectUri);
-    const target = url.protocol === 'http:' && isLoopbackRedirectHost(url.hostname) ? `${url.protocol}//${url.hostname}${url.pathname}` : redirectUri;
+    const target = isLoopbackRedirectUri(url) ? `${url.protocol}//${url.hostname}${url.pathname}` : redirectUri;
     return createHash('sha256').update(`${clientId}\n${target}\n${resource}`).digest('base64url').slice(0, 22);
   }
 

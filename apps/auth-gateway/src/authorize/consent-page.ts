@@ -1,4 +1,4 @@
-import { isLoopbackRedirectHost } from '@mcp-cognito/oauth';
+import { isLoopbackRedirectUri } from '@mcp-cognito/oauth';
 import { escapeHtml, renderPage } from '../http/html';
 import type { ValidatedAuthorizationRequest } from './authorization-request';
 
@@ -24,7 +24,7 @@ export function consentFormFields(request: ValidatedAuthorizationRequest): Recor
 function redirectTarget(uri: string): { label: string; loopback: boolean } {
   const url = new URL(uri);
   if (url.protocol === 'https:') return { label: url.host, loopback: false };
-  if (url.protocol === 'http:' && isLoopbackRedirectHost(url.hostname)) return { label: `${url.hostname} (an application on this computer)`, loopback: true };
+  if (isLoopbackRedirectUri(url)) return { label: `${url.hostname} (an application on this computer)`, loopback: true };
   return { label: `${url.protocol}// (an installed application)`, loopback: false };
 }
 
@@ -46,7 +46,7 @@ export function renderConsentPage(request: ValidatedAuthorizationRequest, csrf: 
   const allLoopback = client.redirectUris.every((u) => {
     try {
       const p = new URL(u);
-      return p.protocol === 'http:' && isLoopbackRedirectHost(p.hostname);
+      return isLoopbackRedirectUri(p);
     } catch {
       return false;
     }

@@ -1,16 +1,15 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { AccessDenied, InvalidRequest, ServerError, TemporarilyUnavailable } from '@mcp-cognito/oauth';
-import { REPOSITORIES } from '@mcp-cognito/nest-platform';
-import type { Repositories } from '@mcp-cognito/storage';
-import { SecurityEvents } from '../events/security-events';
+import { SecurityEvents } from '@mcp-cognito/nest-platform';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
 import { UpstreamUnavailableError } from '../upstream/cognito-client';
 import { UpstreamBrowserBinding } from '../upstream/browser-binding';
 import { UpstreamTokenInvalidError } from '../upstream/cognito.strategy';
 import type { RequestWithPending } from '../upstream/pending-authorization.store';
+import { CallbackService } from './callback.service';
 
 /**
  * Runs the passport strategy on `GET /callback` and turns every upstream failure into a clear answer:
@@ -21,7 +20,7 @@ import type { RequestWithPending } from '../upstream/pending-authorization.store
 @Injectable()
 export class CognitoCallbackGuard extends AuthGuard('cognito') {
   constructor(
-    @Inject(REPOSITORIES) private readonly repos: Repositories,
+    private readonly callback: CallbackService,
     private readonly binding: UpstreamBrowserBinding,
     private readonly events: SecurityEvents,
   ) {
@@ -43,9 +42,9 @@ export class CognitoCallbackGuard extends AuthGuard('cognito') {
     }
     if (query['error'] !== undefined) {
       // Cognito sent the user back with an error (RFC 6749 §4.1.2.1), e.g. access_denied.
-      const pending = typeof query['state'] === 'string' ? await this.repos.pendingAuthorizations.consume(query['state']).catch(() => undefined) : undefined;
+      const pending = await this.callback.abandon(query['state']).catch(() => undefined);
       const upstreamError = typeof query['error'] === 'string' ? query['error'].slice(0, 64) : 'invalid';
-      this.events.emit('upstream.error', { error: upstreamError, client_id: pending?.clientId });
+      this.events.emit('upstream.error', { operation: 'authorize', reason: upstreamError, client_id: pending?.clientId });
       if (!pending) throw new PageError(new InvalidRequest('The sign-in was cancelled or failed, and its session is unknown or expired.'));
       const error =
         upstreamError === 'access_denied'

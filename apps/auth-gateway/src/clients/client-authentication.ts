@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { InvalidClient, InvalidRequest } from '@mcp-cognito/oauth';
-import { constantTimeEqual, sha256Hex } from '../http/secrets';
+import { constantTimeEqual, sha256Hex } from '../keys/secrets';
 import { ClientRegistry } from './client-registry.service';
 import type { OAuthClient } from './oauth-client';
 
@@ -32,8 +31,9 @@ function decodeBasic(header: string): { id: string; secret: string } | undefined
 export class ClientAuthenticator {
   constructor(private readonly registry: ClientRegistry) {}
 
-  async authenticate(req: Request): Promise<OAuthClient> {
-    const presented = this.presented(req);
+  /** `authorization`: the request's Authorization header; `params`: its form parameters. */
+  async authenticate(authorization: string | undefined, params: Record<string, unknown>): Promise<OAuthClient> {
+    const presented = this.presented(authorization, params);
     const client = await this.registry.find(presented.clientId);
     if (!client) throw new InvalidClient('Client authentication failed.', `unknown client ${presented.clientId}`);
     if (client.tokenEndpointAuthMethod !== presented.method) {
@@ -47,11 +47,9 @@ export class ClientAuthenticator {
     return client;
   }
 
-  private presented(req: Request): PresentedCredentials {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const header = req.headers.authorization;
-    const bodyId = body['client_id'];
-    const bodySecret = body['client_secret'];
+  private presented(header: string | undefined, params: Record<string, unknown>): PresentedCredentials {
+    const bodyId = params['client_id'];
+    const bodySecret = params['client_secret'];
     if (header !== undefined && header.startsWith('Basic ')) {
       if (bodySecret !== undefined) throw new InvalidRequest('Use only one client authentication method.');
       const basic = decodeBasic(header);

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { REPOSITORIES } from '@mcp-cognito/nest-platform';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@mcp-cognito/contracts';
+import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
 import type { ClientRecord, Repositories } from '@mcp-cognito/storage';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
-import { MetadataDocumentError, MetadataDocumentResolver } from './metadata-document.resolver';
+import { ExpiringCache } from '@mcp-cognito/tokens';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { MetadataDocumentError, MetadataDocumentResolver } from './metadata-documents/metadata-document.resolver';
 import type { OAuthClient } from './oauth-client';
 import { parseStaticClients } from './static-clients';
 
@@ -11,22 +13,24 @@ const CLIENT_CACHE_MS = 60_000;
 const CLIENT_CACHE_MAX = 10_000;
 
 /**
- * Finds a client by id: an https URL is a Client ID Metadata Document; otherwise static clients from
- * config, then RFC 7591 registrations in DynamoDB.
+ * Finds a client by id: an https URL is a Client ID Metadata Document; otherwise static clients from config, then
+ * RFC 7591 registrations in DynamoDB.
  */
 @Injectable()
 export class ClientRegistry {
   private readonly staticClients: Map<string, OAuthClient>;
-  private readonly logger = new Logger('security');
-  private readonly cache = new Map<string, { client: OAuthClient; until: number }>();
+  private readonly cache: ExpiringCache<OAuthClient>;
   readonly metadataDocuments: MetadataDocumentResolver;
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     @Inject(REPOSITORIES) private readonly repos: Repositories,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly events: SecurityEvents,
   ) {
     this.staticClients = parseStaticClients(config.registration.staticClientsJson);
-    this.metadataDocuments = new MetadataDocumentResolver({ allowedPrivateHosts: config.cimd.allowedPrivateHosts });
+    this.metadataDocuments = new MetadataDocumentResolver({ allowedPrivateHosts: config.cimd.allowedPrivateHosts, clock });
+    this.cache = new ExpiringCache(CLIENT_CACHE_MAX, clock);
   }
 
   async find(clientId: unknown): Promise<OAuthClient | undefined> {
@@ -35,7 +39,7 @@ export class ClientRegistry {
         return await this.metadataDocuments.resolve(clientId);
       } catch (error) {
         if (!(error instanceof MetadataDocumentError)) throw error;
-        this.logger.warn({ event: 'client.metadata_document_rejected', client_id: clientId, reason: error.message });
+        this.events.emit('client.metadata_document_rejected', { client_id: clientId, reason: error.message });
         return undefined;
       }
     }
@@ -43,20 +47,19 @@ export class ClientRegistry {
     const fixed = this.staticClients.get(clientId);
     if (fixed) return fixed;
     const cached = this.cache.get(clientId);
-    if (cached && cached.until > Date.now()) return cached.client;
+    if (cached) return cached;
     const record = await this.repos.clients.get(clientId);
     if (!record) return undefined;
     const client = fromRecord(record);
-    // Registrations never change after creation: a short cache saves a read per token request (a
-    // cache, not state - every instance can read the table). Unknown ids are not cached.
-    this.cache.set(clientId, { client, until: Date.now() + CLIENT_CACHE_MS });
-    if (this.cache.size > CLIENT_CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
+    // Registrations never change after creation: a short cache saves a read per token request (a cache, not state -
+    // every instance can read the table). Unknown ids are not cached.
+    this.cache.set(clientId, client, this.clock.now() + CLIENT_CACHE_MS);
     return client;
   }
 
   /**
-   * Keeps a dynamic registration alive once it is really used (unused ones expire). Only the first
-   * use writes; later token requests of the same client cost no write.
+   * Keeps a dynamic registration alive once it is really used (unused ones expire). Only the first use writes; later
+   * token requests of the same client cost no write.
    */
   async markUsed(client: OAuthClient): Promise<void> {
     if (client.source !== 'dynamic' || !client.unused) return;

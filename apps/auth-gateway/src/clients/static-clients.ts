@@ -1,5 +1,5 @@
 import { validateClientMetadata } from '@mcp-cognito/oauth';
-import { sha256Hex } from '../http/secrets';
+import { sha256Hex } from '../keys/secrets';
 import type { OAuthClient } from './oauth-client';
 
 /**

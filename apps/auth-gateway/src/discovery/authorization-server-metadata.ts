@@ -1,5 +1,5 @@
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '@mcp-cognito/oauth';
-import type { GatewayConfig } from '../app/gateway-config';
+import type { GatewayConfig } from '../config/gateway-config';
 
 /**
  * RFC 8414 §2 authorization server metadata. `issuer` is the configured string, byte-identical to

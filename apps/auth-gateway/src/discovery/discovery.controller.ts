@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { buildAuthorizationServerMetadata } from './authorization-server-metadata';
 
@@ -30,7 +30,7 @@ export class DiscoveryController {
     return this.metadata;
   }
 
-  /** Public keys only (active, next and retired: rotation overlap, DESIGN.md §3). */
+  /** Public keys only (active, next and retired: rotation overlap, docs/architecture.md#tokens). */
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
   @Header('Content-Type', 'application/jwk-set+json')

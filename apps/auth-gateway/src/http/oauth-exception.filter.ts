@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InvalidClient, InvalidRequest, OAuthError, ServerError } from '@mcp-cognito/oauth';
+import { InvalidRequest, OAuthError, ServerError, endpointErrorAnswer } from '@mcp-cognito/oauth';
 import { AuthorizationRedirectError } from './client-redirect';
 import { PAGE_HEADERS, renderErrorPage } from './html';
 
@@ -14,16 +14,17 @@ export class PageError extends Error {
   }
 }
 
-/**
- * The one exception filter of the gateway: OAuth errors become `{ error, error_description }` with
- * `Cache-Control: no-store` (RFC 6749 §5.1/§5.2); page errors become an HTML page; anything
- * unexpected becomes `server_error` with nothing leaked (the stack goes to the log only).
- */
 /** An unknown route: the OAuth error shape with HTTP 404. */
 class NotFound extends InvalidRequest {
   override readonly status = 404;
 }
 
+/**
+ * The one exception filter of the gateway: OAuth errors go on the wire through libs/oauth's responder
+ * (`{ error, error_description }`, `no-store`, challenges and `Retry-After` where they apply; RFC 6749 §5.1/§5.2);
+ * page errors become an HTML page; redirectable errors go back to the client's validated redirect URI; anything
+ * unexpected becomes `server_error` with nothing leaked (the stack goes to the log only).
+ */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuth');
@@ -48,12 +49,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     const error = this.toOAuthError(exception);
     this.log(req, error, exception);
-    res.status(error.status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    // RFC 6749 §5.2: a failed Basic authentication answers with a Basic challenge.
-    if (error instanceof InvalidClient && req.headers.authorization?.startsWith('Basic ')) {
-      res.set('WWW-Authenticate', 'Basic realm="oauth", charset="UTF-8"');
-    }
-    res.json(error.toJSON());
+    const answer = endpointErrorAnswer(error, { basicAuthenticationTried: req.headers.authorization?.startsWith('Basic ') ?? false });
+    res.status(answer.status).set(answer.headers).json(answer.body);
   }
 
   private toOAuthError(exception: unknown): OAuthError {

@@ -1,22 +1,25 @@
+import type { Clock } from '@mcp-cognito/contracts';
 import {
   createAccessTokenSigner,
   createCognitoVerifier,
   parseEncryptionKeyRing,
+  parseMacKeyRing,
   parseSigningKeySet,
   type AccessTokenSigner,
   type CognitoVerifier,
   type EncryptionKeyRing,
+  type MacKeyRing,
   type SigningKeySet,
 } from '@mcp-cognito/tokens';
-import type { Clock as StorageClock } from '@mcp-cognito/storage';
-import type { GatewayConfig } from '../app/gateway-config';
+import type { GatewayConfig } from '../config/gateway-config';
 
 /** Injection token for {@link GatewayKeys}. */
 export const GATEWAY_KEYS = Symbol('GATEWAY_KEYS');
 
 /**
- * Every key the gateway holds, imported once at start (bad key material stops the start with a
- * clear error). Public parts only ever leave through the JWKS endpoint.
+ * Every key the gateway holds, imported once at start (bad key material stops the start with a clear error).
+ * Each has one purpose and rotates on its own (README "Key rotation"). Public parts only ever leave through the
+ * JWKS endpoint.
  */
 export interface GatewayKeys {
   signingKeys: SigningKeySet;
@@ -25,12 +28,13 @@ export interface GatewayKeys {
   tokenEncryption: EncryptionKeyRing;
   /** Seals Cognito tokens at rest in DynamoDB (gateway only). */
   storageEncryption: EncryptionKeyRing;
+  /** MACs refresh tokens and derives their successors (gateway only; `REFRESH_TOKEN_KEYS`). */
+  refreshTokens: MacKeyRing;
   cognito: CognitoVerifier;
 }
 
 /** `clock`: the app's injected clock (nest-platform `CLOCK`), so minting and Cognito checks keep the same time as storage. */
-export async function loadGatewayKeys(config: GatewayConfig, clock: StorageClock): Promise<GatewayKeys> {
-  const now = () => clock.now();
+export async function loadGatewayKeys(config: GatewayConfig, clock: Clock): Promise<GatewayKeys> {
   const signingKeys = await parseSigningKeySet(config.keys.signingKeys, {
     activeKid: config.keys.signingKeyId,
     name: 'GATEWAY_SIGNING_KEYS',
@@ -41,18 +45,19 @@ export async function loadGatewayKeys(config: GatewayConfig, clock: StorageClock
     signingKeys,
     tokenEncryption,
     storageEncryption,
+    refreshTokens: parseMacKeyRing(config.keys.refreshTokenKeys, 'REFRESH_TOKEN_KEYS'),
     signer: createAccessTokenSigner({
       issuer: config.issuer,
       signingKeys,
       tokenEncryptionKeys: tokenEncryption,
       accessTokenTtlSeconds: config.lifetimes.accessTokenSeconds,
-      clock: now,
+      clock,
     }),
     cognito: createCognitoVerifier({
       issuer: config.cognito.issuer,
       clientId: config.cognito.clientId,
       jwks: { url: config.cognito.jwksUrl },
-      clock: now,
+      clock,
     }),
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { constantTimeEqual } from '../http/secrets';
-import type { SignedCookies } from '../authorize/signed-cookies';
+import { constantTimeEqual } from '../keys/secrets';
+import type { SignedCookies } from '../http/signed-cookies';
 
 /**
  * Binds the upstream sign-in (its `state`) to the browser that gave consent (MCP security best

@@ -32,9 +32,6 @@ export class UpstreamRejectedError extends Error {
  * an outage is never mistaken for a rejection. Tokens never appear in errors or logs.
  */
 export class CognitoClient {
-  /** Upstream requests by kind, for the benchmark's cost accounting and tests. */
-  readonly counters = { authorization_code: 0, refresh_token: 0, revoke: 0 };
-
   /** RFC 6749 §2.3.1 client_secret_basic: id and secret form-urlencoded before base64 (fixed: computed once). */
   private readonly basicAuth: string;
 
@@ -45,7 +42,6 @@ export class CognitoClient {
     const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
     this.basicAuth = `Basic ${Buffer.from(`${enc(cognito.clientId)}:${enc(cognito.clientSecret)}`).toString('base64')}`;
   }
-
 
   private async post(url: string, form: Record<string, string>): Promise<Response> {
     try {
@@ -72,18 +68,15 @@ export class CognitoClient {
   }
 
   exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<CognitoTokenResponse> {
-    this.counters.authorization_code++;
     return this.tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier, client_id: this.cognito.clientId });
   }
 
   refresh(refreshToken: string): Promise<CognitoTokenResponse> {
-    this.counters.refresh_token++;
     return this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.cognito.clientId });
   }
 
   /** Cognito /oauth2/revoke: ends the refresh token and the tokens issued from it. */
   async revoke(refreshToken: string): Promise<void> {
-    this.counters.revoke++;
     const res = await this.post(this.cognito.revokeUrl, { token: refreshToken, client_id: this.cognito.clientId });
     await res.body?.cancel();
     if (res.status >= 500 || res.status === 429) throw new UpstreamUnavailableError(`revocation endpoint answered ${res.status}`);

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { REPOSITORIES } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
 import { verifyCognitoTokens } from '@mcp-cognito/tokens';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../app/gateway-config';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { UpstreamBrowserBinding } from './browser-binding';
 import { CognitoClient, type CognitoTokenResponse } from './cognito-client';
@@ -33,7 +33,7 @@ export class UpstreamTokenInvalidError extends Error {
 }
 
 /**
- * The upstream leg (DESIGN.md §2.3-§2.4) on @nestjs/passport + passport-oauth2: the gateway is a
+ * The upstream leg (docs/architecture.md#the-flow) on @nestjs/passport + passport-oauth2: the gateway is a
  * confidential Cognito app client with its own PKCE pair and a DynamoDB-backed state store. The
  * token exchange goes through {@link CognitoClient} (timeouts, typed outage vs rejection), and the
  * returned tokens are verified before anything is stored.

@@ -1,13 +1,13 @@
 import type { Request, Response } from 'express';
 import type { PendingAuthorizationRecord, Repositories } from '@mcp-cognito/storage';
-import { randomToken } from '../http/secrets';
+import { randomToken } from '../keys/secrets';
 import type { UpstreamBrowserBinding } from './browser-binding';
 
 /** The request as the callback sees it once its session was consumed. */
 export type RequestWithPending = Request & { pendingAuthorization?: PendingAuthorizationRecord };
 
 /**
- * passport-oauth2's state store, backed by DynamoDB instead of a server session (DESIGN.md §7: any
+ * passport-oauth2's state store, backed by DynamoDB instead of a server session (docs/architecture.md#invariants: any
  * step of a flow may hit any instance). `store` runs after consent: it saves the client's request
  * and the gateway's upstream PKCE verifier under a new random id, which travels as the upstream
  * `state`. `verify` consumes it exactly once (a replayed or forged state finds nothing).

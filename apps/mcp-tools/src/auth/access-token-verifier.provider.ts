@@ -6,7 +6,7 @@ import { TOOLS_CONFIG, type ToolsConfig } from '../app/tools-config';
 export const ACCESS_TOKEN_VERIFIER = Symbol('ACCESS_TOKEN_VERIFIER');
 
 /**
- * One verifier per process (DESIGN §3): it owns the two JWKS caches and the verified-token cache, so a
+ * One verifier per process (docs/architecture.md#tokens): it owns the two JWKS caches and the verified-token cache, so a
  * repeat token costs a SHA-256 and a map lookup, and authentication never touches storage.
  */
 export const accessTokenVerifierProvider: Provider<AccessTokenVerifier> = {

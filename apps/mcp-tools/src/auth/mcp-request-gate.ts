@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toOAuthFailure, type AccessTokenVerifier, type Principal } from '@mcp-cognito/tokens';
+import { BearerChallenges, InvalidRequest, protectedResourceMetadataUrl, type BearerRefusal, type OAuthAnswer } from '@mcp-cognito/oauth';
+import { toOAuthError, type AccessTokenVerifier, type Principal } from '@mcp-cognito/tokens';
 import { TOOLS_CONFIG, type ToolsConfig } from '../app/tools-config';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier.provider';
 import { hasQueryAccessToken, readBearerCredentials } from './bearer-token';
-import { Challenges } from './challenges';
 import { isMcpRequest } from './mcp-path';
 
 declare module 'fastify' {
@@ -28,7 +28,7 @@ declare module 'fastify' {
 export class McpRequestGate implements OnModuleInit {
   private readonly logger = new Logger('McpAuth');
   private readonly allowedOrigins: ReadonlySet<string>;
-  readonly challenges: Challenges;
+  readonly challenges: BearerChallenges;
 
   constructor(
     @Inject(TOOLS_CONFIG) config: ToolsConfig,
@@ -36,7 +36,7 @@ export class McpRequestGate implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.allowedOrigins = new Set(config.allowedOrigins);
-    this.challenges = new Challenges(config.resource, config.scopes);
+    this.challenges = new BearerChallenges(protectedResourceMetadataUrl(config.resource), config.scopes);
   }
 
   /** Installed during init, after the request logger's hook, so refused requests are logged too. */
@@ -52,11 +52,11 @@ export class McpRequestGate implements OnModuleInit {
     const origin = request.headers.origin;
     if (origin !== undefined && !this.allowedOrigins.has(origin)) {
       this.logger.warn({ event: 'mcp.origin_refused', reqId: request.id, origin }, 'origin not allowed');
-      return this.refuse(reply, 403, undefined, {
-        jsonrpc: '2.0',
-        error: { code: -32000, message: 'Forbidden: Origin not allowed' },
-        id: null,
-      });
+      return reply
+        .code(403)
+        .header('cache-control', 'no-store')
+        .type('application/json')
+        .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Forbidden: Origin not allowed' }, id: null });
     }
 
     if (origin !== undefined) {
@@ -76,18 +76,12 @@ export class McpRequestGate implements OnModuleInit {
 
     if (hasQueryAccessToken(request.url)) {
       this.logger.warn({ event: 'mcp.auth_failed', reqId: request.id, reason: 'query_token' }, 'access token in the query string');
-      const description = 'Send the access token in the Authorization header, not in the URL';
-      return this.refuse(reply, 400, this.challenges.error('invalid_request', description), {
-        error: 'invalid_request',
-        error_description: description,
-      });
+      return this.refuse(reply, new InvalidRequest('Send the access token in the Authorization header, not in the URL'));
     }
 
     const credentials = readBearerCredentials(request.headers.authorization);
-    if (credentials.kind === 'none') {
-      // RFC 6750 §3.1: no credentials -> a challenge without `error` (the MCP client's discovery step).
-      return this.refuse(reply, 401, this.challenges.noCredentials(), { error_description: 'Bearer access token required' });
-    }
+    // RFC 6750 §3.1: no credentials -> a challenge without `error` (the MCP client's discovery step).
+    if (credentials.kind === 'none') return this.refuse(reply, 'no_credentials');
     const result =
       credentials.kind === 'token' ? await this.verifier.verify(credentials.token) : ({ ok: false, reason: 'malformed' } as const);
     if (result.ok) {
@@ -95,25 +89,20 @@ export class McpRequestGate implements OnModuleInit {
       return;
     }
 
-    const failure = toOAuthFailure(result.reason);
+    const error = toOAuthError(result.reason);
     this.logger.warn(
-      { event: 'mcp.auth_failed', reqId: request.id, reason: result.reason, detail: 'detail' in result ? result.detail : undefined, status: failure.status },
+      { event: 'mcp.auth_failed', reqId: request.id, reason: result.reason, detail: 'detail' in result ? result.detail : undefined, status: error.status },
       'access token refused',
     );
-    if (failure.status === 503) {
-      // `jwks_unavailable` is our fault, not the token's: a 401 would make the client discard a good
-      // token and restart authorization. 503 + Retry-After says "try the same request again".
-      reply.header('retry-after', String(failure.retryAfterSeconds));
-      return this.refuse(reply, 503, undefined, { error_description: failure.errorDescription });
-    }
-    return this.refuse(reply, 401, this.challenges.error('invalid_token', failure.errorDescription), {
-      error: failure.error,
-      error_description: failure.errorDescription,
-    });
+    return this.refuse(reply, error);
   }
 
-  private refuse(reply: FastifyReply, status: number, challenge: string | undefined, body: object): FastifyReply {
-    if (challenge !== undefined) reply.header('www-authenticate', challenge);
-    return reply.code(status).header('cache-control', 'no-store').type('application/json').send(body);
+  /** Copies the RFC 6750 answer (libs/oauth) onto the reply. */
+  refuse(reply: FastifyReply, refusal: BearerRefusal): FastifyReply {
+    return send(reply, this.challenges.answer(refusal));
   }
+}
+
+function send(reply: FastifyReply, answer: OAuthAnswer): FastifyReply {
+  return reply.code(answer.status).headers(answer.headers).type('application/json').send(answer.body);
 }

@@ -21,7 +21,7 @@ import { RESOURCES, type ResourceDefinition } from '../resources';
 import { TOOLS, type ToolContext, type ToolDefinition } from '../tools';
 import { toolError } from '../tools/tool-definition';
 import { MultiplexingTransport } from './multiplexing-transport';
-import { missingScopes } from './scopes';
+import { scopesOutside } from '@mcp-cognito/oauth';
 
 const SERVER_INFO = { name: 'mcp-tools', version: '1.0.0' };
 
@@ -96,7 +96,7 @@ export class McpServerHost implements OnModuleInit, OnApplicationShutdown {
 
   private async runTool(tool: ToolDefinition, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
     // Defence in depth: the HTTP layer already answered 403 for a missing scope (step-up challenge).
-    if (missingScopes(tool.requiredScopes, ctx.principal.scopes).length > 0) return toolError('Insufficient scope');
+    if (scopesOutside(tool.requiredScopes, ctx.principal.scopes).length > 0) return toolError('Insufficient scope');
     try {
       return await tool.handler(args as never, ctx);
     } catch (err) {
@@ -114,7 +114,7 @@ export class McpServerHost implements OnModuleInit, OnApplicationShutdown {
       { title: resource.title, description: resource.description, mimeType: resource.mimeType },
       async (uri, variables, extra) => {
         const ctx = this.context(extra);
-        if (missingScopes(resource.requiredScopes, ctx.principal.scopes).length > 0) throw new Error('Insufficient scope');
+        if (scopesOutside(resource.requiredScopes, ctx.principal.scopes).length > 0) throw new Error('Insufficient scope');
         return resource.read(uri, variables, ctx);
       },
     );

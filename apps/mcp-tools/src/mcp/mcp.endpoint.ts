@@ -15,7 +15,7 @@ import { McpRequestGate } from '../auth/mcp-request-gate';
 import { MCP_PATH } from '../auth/mcp-path';
 import { McpServerHost } from './mcp-server.host';
 import { OperationScopes } from './operation-scopes';
-import { missingScopes } from './scopes';
+import { InsufficientScope, scopesOutside } from '@mcp-cognito/oauth';
 
 /**
  * `/mcp`: Streamable HTTP (MCP transport spec), stateless - no `Mcp-Session-Id`, JSON answers instead of SSE.
@@ -48,15 +48,10 @@ export class McpEndpoint implements OnModuleInit {
 
     // RFC 6750 §3.1 + MCP step-up authorization: decided from the body the SDK will get, before it runs.
     const required = this.scopes.requiredFor(request.body);
-    const missing = missingScopes(required, principal.scopes);
+    const missing = scopesOutside(required, principal.scopes);
     if (missing.length > 0) {
       this.logger.warn({ event: 'mcp.insufficient_scope', reqId: request.id, sub: principal.sub, required, missing }, 'insufficient scope');
-      await reply
-        .code(403)
-        .header('www-authenticate', this.gate.challenges.insufficientScope(required))
-        .header('cache-control', 'no-store')
-        .type('application/json')
-        .send({ error: 'insufficient_scope', error_description: `This operation needs the scope(s): ${required.join(' ')}` });
+      await this.gate.refuse(reply, new InsufficientScope(required));
       return;
     }
 

@@ -1,5 +1,5 @@
 /**
- * The scopes of the Cognito resource server `mcp-server` that this service enforces (DESIGN §3).
+ * The scopes of the Cognito resource server `mcp-server` that this service enforces (docs/architecture.md#tokens).
  * Tools and resources name what they need from here; the 401 challenge and the Protected Resource
  * Metadata advertise `config.scopes` (MCP_SCOPES), which lists these by default.
  */
@@ -9,8 +9,3 @@ export const SCOPES = {
 } as const;
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
-
-/** The scopes in `required` that `granted` lacks (RFC 6750 §3.1 `insufficient_scope`). */
-export function missingScopes(required: readonly string[], granted: readonly string[]): string[] {
-  return required.filter((s) => !granted.includes(s));
-}

@@ -1,5 +1,6 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { SCOPES, missingScopes } from '../mcp/scopes';
+import { scopesOutside } from '@mcp-cognito/oauth';
+import { SCOPES } from '../mcp/scopes';
 import { defineResource } from './resource-definition';
 
 /** MCP "resource not found" (spec: server/resources, error handling). */
@@ -18,7 +19,7 @@ export const noteResource = defineResource({
   uriTemplate: 'note://{id}',
   requiredScopes: [SCOPES.read],
   async list({ principal, notes }) {
-    if (missingScopes([SCOPES.read], principal.scopes).length > 0) return { resources: [] };
+    if (scopesOutside([SCOPES.read], principal.scopes).length > 0) return { resources: [] };
     const page = await notes.list(principal.sub, { limit: 100 });
     return {
       resources: page.notes.map((n) => ({ uri: `note://${n.noteId}`, name: n.noteId, title: n.title, mimeType: 'text/markdown' })),

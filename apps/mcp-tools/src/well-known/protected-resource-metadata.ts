@@ -11,7 +11,7 @@ export interface ProtectedResourceMetadata {
 
 /**
  * - `resource`: byte-identical to MCP_RESOURCE (RFC 9728 §3.3: clients compare it with the URL they used);
- * - `authorization_servers`: the one issuer string (DESIGN §7);
+ * - `authorization_servers`: the one issuer string (docs/architecture.md#invariants);
  * - `bearer_methods_supported`: header only (RFC 6750 §2.1; query and body are refused).
  */
 export function buildProtectedResourceMetadata(config: ToolsConfig): ProtectedResourceMetadata {

@@ -15,6 +15,7 @@ const gatewayEnv = (): NodeJS.ProcessEnv => ({
   TOKEN_ENCRYPTION_KEYS: jwks,
   STORAGE_ENCRYPTION_KEYS: jwks,
   COOKIE_SECRET: 'c'.repeat(32),
+  REFRESH_TOKEN_KEYS: jwks,
 });
 
 function problemsOf(fn: () => unknown): readonly string[] {

@@ -27,7 +27,10 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
   GATEWAY_SIGNING_KEY_ID: z.string().trim().min(1).optional(),
   TOKEN_ENCRYPTION_KEYS: envJwkSet(),
   STORAGE_ENCRYPTION_KEYS: envJwkSet(),
+  /** HMAC key for the gateway's cookies (consent CSRF, remembered consent, upstream browser binding). */
   COOKIE_SECRET: envSecret(),
+  /** HS256 `oct` JWK Set that MACs refresh tokens and derives their successors (first key MACs, all verify). */
+  REFRESH_TOKEN_KEYS: envJwkSet(),
   /** Short by default: access tokens are self-contained and not revocable (README "Tokens"). */
   ACCESS_TOKEN_TTL: envInt(900, 30, DAY),
   REFRESH_TOKEN_TTL: envInt(30 * DAY, 60, 365 * DAY),
@@ -68,6 +71,7 @@ export interface GatewayConfig {
     tokenEncryptionKeys: string;
     storageEncryptionKeys: string;
     cookieSecret: string;
+    refreshTokenKeys: string;
   };
   lifetimes: {
     accessTokenSeconds: number;
@@ -100,6 +104,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
       storageEncryptionKeys: e.STORAGE_ENCRYPTION_KEYS,
       cookieSecret: e.COOKIE_SECRET,
+      refreshTokenKeys: e.REFRESH_TOKEN_KEYS,
     },
     lifetimes: {
       accessTokenSeconds: e.ACCESS_TOKEN_TTL,

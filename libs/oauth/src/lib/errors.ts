@@ -77,14 +77,34 @@ export class InsufficientScope extends OAuthError {
     super(description);
   }
 }
+/** A rate limit was hit (RFC 6585 §4): 429 with `Retry-After`. */
 export class TooManyRequests extends OAuthError {
   readonly error = 'too_many_requests';
   override readonly status = 429;
+  constructor(
+    description: string,
+    reason?: string,
+    /** `Retry-After` (RFC 9110 §10.2.3), seconds. */
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(description, reason);
+  }
 }
-/** An upstream (Cognito) outage: RFC 6749 §4.1.2.1 `temporarily_unavailable`, 503 on direct responses. */
+/**
+ * A dependency (Cognito, the table, a key set) is unavailable: RFC 6749 §4.1.2.1 `temporarily_unavailable`, 503 with
+ * `Retry-After` on direct responses. Not the client's fault: it may retry the same request.
+ */
 export class TemporarilyUnavailable extends OAuthError {
   readonly error = 'temporarily_unavailable';
   override readonly status = 503;
+  constructor(
+    description: string,
+    reason?: string,
+    /** `Retry-After` (RFC 9110 §10.2.3), seconds. */
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(description, reason);
+  }
 }
 /** Anything unexpected: the wire learns nothing about it. */
 export class ServerError extends OAuthError {

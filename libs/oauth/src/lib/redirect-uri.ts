@@ -10,10 +10,12 @@ export type RedirectUriKind = 'https' | 'loopback' | 'private-use';
 export type RedirectUriCheck = { ok: true; kind: RedirectUriKind; url: URL } | { ok: false; reason: string };
 
 /**
- * RFC 8252 §7.3: loopback means the literal IPs (and `localhost`); `localhost.evil.com` is not. The one
- * loopback rule of the workspace, also used for the services' own URLs (libs/config).
+ * RFC 8252 §7.3: a loopback redirect is plain http to a loopback host (libs/config `isLoopbackHost`, the one
+ * loopback rule of the workspace); its port may differ at authorization time.
  */
-export const isLoopbackRedirectHost: (hostname: string) => boolean = isLoopbackHost;
+export function isLoopbackRedirectUri(url: URL): boolean {
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
 
 /** Classifies a redirect URI offered at registration (or in a Client ID Metadata Document). */
 export function checkRedirectUri(raw: string): RedirectUriCheck {
@@ -31,7 +33,7 @@ export function checkRedirectUri(raw: string): RedirectUriCheck {
     return { ok: true, kind: 'https', url };
   }
   if (url.protocol === 'http:') {
-    if (isLoopbackRedirectHost(url.hostname)) return { ok: true, kind: 'loopback', url };
+    if (isLoopbackRedirectUri(url)) return { ok: true, kind: 'loopback', url };
     return { ok: false, reason: 'http is allowed only for loopback redirect URIs (127.0.0.1, [::1], localhost)' };
   }
   // RFC 8252 §7.1: private-use URI schemes use reverse-DNS names, e.g. com.example.app:/callback.
@@ -56,7 +58,7 @@ export function isRegisteredRedirectUri(registered: readonly string[], requested
   } catch {
     return false;
   }
-  if (req.protocol !== 'http:' || !isLoopbackRedirectHost(req.hostname) || requested.includes('#')) return false;
+  if (!isLoopbackRedirectUri(req) || requested.includes('#')) return false;
   return registered.some((r) => {
     let reg: URL;
     try {

@@ -1,6 +1,6 @@
 import { pathsOf, routeFor, ROUTES } from './routes';
 
-describe('single-origin routing table (DESIGN.md §5)', () => {
+describe('single-origin routing table (docs/architecture.md#topology)', () => {
   it.each([
     ['/authorize', 'auth-gateway'],
     ['/callback', 'auth-gateway'],

@@ -1,5 +1,5 @@
 /**
- * The single-origin path table (DESIGN.md §5): which service answers which path when the issuer and
+ * The single-origin path table (docs/architecture.md#topology): which service answers which path when the issuer and
  * the MCP resource share one origin. Defined once; CloudFront/ALB listener rules (infra) and the
  * local reverse proxy are both generated from it, so local and cloud route alike.
  */

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '@mcp-cognito/contracts';
 import type { DynamoClients } from './dynamo-clients';
 import type { StorageContext } from './item-store';
 import {
@@ -8,7 +8,6 @@ import {
   NoteRepository,
   PendingAuthorizationRepository,
   RateLimitRepository,
-  RevokedTokenRepository,
 } from './repositories';
 
 export interface Repositories {
@@ -18,7 +17,6 @@ export interface Repositories {
   grants: GrantRepository;
   notes: NoteRepository;
   rateLimits: RateLimitRepository;
-  revokedTokens: RevokedTokenRepository;
 }
 
 /** Every repository on one table and one clock (the real clock unless given). */
@@ -31,6 +29,5 @@ export function createRepositories(clients: DynamoClients, clock: Clock = system
     grants: new GrantRepository(ctx),
     notes: new NoteRepository(ctx),
     rateLimits: new RateLimitRepository(ctx),
-    revokedTokens: new RevokedTokenRepository(ctx),
   };
 }

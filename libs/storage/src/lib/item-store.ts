@@ -1,6 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from './clock';
-import { epochSeconds } from './clock';
+import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import type { DynamoClients } from './dynamo-clients';
 import { ItemAlreadyExistsError, isConditionalCheckFailed } from './errors';
 import type { ItemKey } from './keys';

@@ -24,7 +24,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const keys = {
   client: (clientId: string): ItemKey => ({ pk: `${P.client}${part('clientId', clientId)}`, sk: META }),
   session: (id: string): ItemKey => ({ pk: `${P.session}${part('session id', id)}`, sk: META }),
-  /** Codes are stored only as their SHA-256 (DESIGN §2.4): the key never holds a usable code. */
+  /** Codes are stored only as their SHA-256 (docs/architecture.md#the-flow): the key never holds a usable code. */
   code: (codeHash: string): ItemKey => {
     if (!SHA256_HEX.test(codeHash)) throw new TypeError('codeHash must be a lowercase hex SHA-256');
     return { pk: `${P.code}${codeHash}`, sk: META };
@@ -37,5 +37,4 @@ export const keys = {
     pk: `${P.rate}${part('rate key', key)}`,
     sk: `WINDOW#${windowStart}`,
   }),
-  jti: (jti: string): ItemKey => ({ pk: `JTI#${part('jti', jti)}`, sk: META }),
 };

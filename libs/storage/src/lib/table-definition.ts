@@ -1,7 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * The single table (DESIGN §4): string keys `pk`/`sk`, TTL on `expiresAt` (epoch seconds), no GSI.
+ * The single table (docs/architecture.md#storage): string keys `pk`/`sk`, TTL on `expiresAt` (epoch seconds), no GSI.
  * Every access pattern is a GetItem/UpdateItem/DeleteItem on one key or a Query on one `pk`
  * (see docs/key-layout.md). The CDK data stack must declare the same keys and TTL attribute.
  */

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src';
+import type { Clock } from '@mcp-cognito/contracts';
 
 /** A clock that only moves when told to: expiry is tested without sleeping. */
 export class ManualClock implements Clock {

@@ -23,7 +23,7 @@
  */
 import { base64url, exportJWK, generateSecret } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWK } from 'jose';
-import { KeyMaterialError, describeKey, isBase64Url, parseJwkSetJson } from './key-material.error';
+import { readOctKeys } from './oct-keys';
 
 /** RFC 7518 §4.5 direct encryption with a shared symmetric key. */
 export const JWE_ALG = 'dir';
@@ -54,26 +54,9 @@ export interface EncryptionKeyRing {
  * {@link KeyMaterialError}; messages never contain key material.
  */
 export async function parseEncryptionKeyRing(json: string, name = 'encryption key ring'): Promise<EncryptionKeyRing> {
-  const raw = parseJwkSetJson(json, name);
   const byKid = new Map<string, EncryptionKey>();
-  for (const [index, entry] of raw.entries()) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw new KeyMaterialError(name, `key #${index} is not a JSON object`);
-    }
-    const jwk = entry as Record<string, unknown>;
-    const where = describeKey(index, jwk['kid']);
-    if (typeof jwk['kid'] !== 'string' || jwk['kid'].trim() === '') throw new KeyMaterialError(name, `${where} needs a "kid"`);
-    const kid = jwk['kid'];
-    if (byKid.has(kid)) throw new KeyMaterialError(name, `${where}: duplicate kid`);
-    if (jwk['kty'] !== 'oct') throw new KeyMaterialError(name, `${where} must be a symmetric ("oct") key`);
-    if (jwk['alg'] !== undefined && jwk['alg'] !== JWE_ALG && jwk['alg'] !== JWE_ENC) {
-      throw new KeyMaterialError(name, `${where}: "alg" must be "dir" (or absent)`);
-    }
-    if (jwk['use'] !== undefined && jwk['use'] !== 'enc') throw new KeyMaterialError(name, `${where}: "use" must be "enc"`);
-    if (!isBase64Url(jwk['k'])) throw new KeyMaterialError(name, `${where}: "k" must be base64url`);
-    const bytes = base64url.decode(jwk['k']);
+  for (const { kid, bytes } of readOctKeys(json, name, { alg: [JWE_ALG, JWE_ENC], use: 'enc' })) {
     try {
-      if (bytes.length !== 32) throw new KeyMaterialError(name, `${where} must be 256 bits (32 bytes), not ${bytes.length * 8}`);
       const key = await crypto.subtle.importKey('raw', bytes, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
       byKid.set(kid, Object.freeze({ kid, key }));
     } finally {

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import { VerifiedTokenCache, mintAccessToken, tokenCacheKey } from '../index';
+import { ExpiringCache, mintAccessToken, tokenCacheKey } from '../index';
 import type { VerificationOutcome } from '../index';
 import { COGNITO_CLIENT_ID, MCP_CLIENT_ID, RESOURCE, USER_SUB, createGatewayFixture } from '../../test/support';
 import type { GatewayFixture } from '../../test/support';
@@ -35,7 +35,7 @@ async function mint(cognitoOverrides = {}) {
   );
 }
 
-describe('DESIGN §3 verified-token cache', () => {
+describe('docs/architecture.md#tokens verified-token cache', () => {
   it('answers a second verify of the same token without signature work', async () => {
     const { verifier, counts, outcomes } = countingVerifier();
     const { token } = await mint();
@@ -111,7 +111,7 @@ describe('DESIGN §3 verified-token cache', () => {
   });
 
   it('keys entries by the SHA-256 of the token, never the token itself', () => {
-    const cache = new VerifiedTokenCache<string>(10, () => 0);
+    const cache = new ExpiringCache<string>(10, { now: () => 0 });
     const key = tokenCacheKey('header.payload.signature');
     expect(key).toBe('JW0E205eSsMIdR7QiFtyK3WGMFZ8U6cSXtn70Gjlw_Y');
     cache.set(key, 'v', 1000);

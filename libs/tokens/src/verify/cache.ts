@@ -1,11 +1,12 @@
 /**
- * Verified-token cache: SHA-256(token) -> principal, until the token's effective expiry.
+ * A bounded, expiring in-memory cache: the verified-token cache (SHA-256(token) -> principal, until the token's
+ * effective expiry) and the gateway's client caches use it.
  *
- * Bounded (least-recently-used eviction via Map insertion order), per process, and safe to lose: it
- * holds nothing another instance needs (DESIGN §7) - a miss just costs the full verification.
+ * Bounded (least-recently-used eviction via Map insertion order), per process, and safe to lose: it holds nothing
+ * another instance needs (docs/architecture.md, "Invariants") - a miss just costs the full work again.
  */
 import { hash } from 'node:crypto';
-import type { Clock } from '../clock';
+import type { Clock } from '@mcp-cognito/contracts';
 
 /** Cache key for a token: base64url SHA-256, so the cache never holds a usable token. */
 export function tokenCacheKey(token: string): string {
@@ -14,7 +15,7 @@ export function tokenCacheKey(token: string): string {
 }
 
 /** A size-bounded map whose entries expire at a given instant of the injected clock. */
-export class VerifiedTokenCache<V> {
+export class ExpiringCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAtMs: number }>();
 
   /** @param maxEntries 0 disables caching. */
@@ -29,7 +30,7 @@ export class VerifiedTokenCache<V> {
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (this.clock() >= entry.expiresAtMs) {
+    if (this.clock.now() >= entry.expiresAtMs) {
       this.entries.delete(key);
       return undefined;
     }
@@ -41,7 +42,7 @@ export class VerifiedTokenCache<V> {
 
   /** Stores a value until `expiresAtMs`, evicting the least recently used entries beyond the bound. */
   set(key: string, value: V, expiresAtMs: number): void {
-    if (this.maxEntries === 0 || this.clock() >= expiresAtMs) return;
+    if (this.maxEntries === 0 || this.clock.now() >= expiresAtMs) return;
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAtMs });
     while (this.entries.size > this.maxEntries) {

@@ -11,7 +11,7 @@ let verifier: CognitoVerifier;
 beforeAll(async () => {
   clock = new FakeClock();
   cognito = await startFakeCognito(clock);
-  verifier = createCognitoVerifier({ issuer: cognito.issuer, clientId: COGNITO_CLIENT_ID, jwks: { url: cognito.jwksUrl }, clock: clock.now });
+  verifier = createCognitoVerifier({ issuer: cognito.issuer, clientId: COGNITO_CLIENT_ID, jwks: { url: cognito.jwksUrl }, clock });
 });
 afterAll(() => cognito?.close());
 

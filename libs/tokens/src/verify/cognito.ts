@@ -7,9 +7,9 @@
  * See https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-import { COGNITO_ALGORITHMS, parseScope } from '../access-token.format';
-import { systemClock } from '../clock';
-import type { Clock } from '../clock';
+import { parseScope } from '@mcp-cognito/oauth';
+import { COGNITO_ALGORITHMS } from '../access-token.format';
+import { systemClock, type Clock } from '@mcp-cognito/contracts';
 import type { JwtCheckFailure } from './jose-errors';
 import { checkJwt } from './jwt-check';
 import { createKeyResolver } from './jwks';
@@ -97,7 +97,7 @@ export function createCognitoVerifier(options: CognitoVerifierOptions): CognitoV
       issuer: options.issuer,
       audience: tokenUse === 'id' ? options.clientId : undefined,
       requiredClaims: ['iss', 'sub', 'exp', 'iat', 'token_use'],
-      nowMs: clock(),
+      nowMs: clock.now(),
       clockToleranceSeconds: tolerance,
     });
     if (!result.ok) return { ok: false, reason: PREFIXED[result.reason], detail: result.detail };
@@ -118,8 +118,8 @@ export function createCognitoVerifier(options: CognitoVerifierOptions): CognitoV
       if (!r.ok) return r;
       const p = r.claims;
       if (typeof p['username'] !== 'string' || p['username'] === '') return { ok: false, reason: 'cognito_malformed', detail: 'no "username"' };
-      const scope = p['scope'];
-      if (scope !== undefined && typeof scope !== 'string') return { ok: false, reason: 'cognito_malformed', detail: '"scope" must be a string' };
+      const scopes = parseScope(p['scope']);
+      if (scopes === undefined) return { ok: false, reason: 'cognito_malformed', detail: '"scope" must be a string of scope tokens' };
       const groups = readGroups(p);
       if (!groups) return { ok: false, reason: 'cognito_malformed', detail: '"cognito:groups" must be a string array' };
       return {
@@ -128,7 +128,7 @@ export function createCognitoVerifier(options: CognitoVerifierOptions): CognitoV
           sub: p.sub as string,
           username: p['username'],
           clientId: p['client_id'] as string,
-          scopes: scope ? parseScope(scope) : [],
+          scopes,
           groups,
           exp: p.exp as number,
           iat: p.iat as number,
@@ -173,7 +173,7 @@ export type VerifyCognitoTokensResult =
   | { ok: false; token: 'access' | 'id'; reason: CognitoFailureReason | 'binding_mismatch'; detail?: string };
 
 /**
- * The gateway callback's check (DESIGN §2 step 4): the access token by the same rules resource servers
+ * The gateway callback's check (docs/architecture.md#the-flow step 4): the access token by the same rules resource servers
  * apply, the ID token (if any) with `token_use: id` and `aud` = client id, and both about the same `sub`.
  */
 export async function verifyCognitoTokens(verifier: CognitoVerifier, tokens: CognitoTokenSet): Promise<VerifyCognitoTokensResult> {

@@ -1,16 +1,21 @@
-import { FAILURE_REASONS, toOAuthFailure } from '../index';
+import { BearerChallenges, InvalidToken, TemporarilyUnavailable } from '@mcp-cognito/oauth';
+import { FAILURE_REASONS, toOAuthError } from '../index';
 
 describe('RFC 6750 §3.1 error mapping of failure reasons', () => {
   it.each(FAILURE_REASONS.filter((r) => r !== 'jwks_unavailable'))('%s -> 401 invalid_token', (reason) => {
-    expect(toOAuthFailure(reason)).toMatchObject({ status: 401, error: 'invalid_token', errorDescription: expect.any(String) });
+    const error = toOAuthError(reason);
+    expect(error).toBeInstanceOf(InvalidToken);
+    expect(error).toMatchObject({ status: 401, error: 'invalid_token', description: expect.any(String), reason });
   });
 
-  it('jwks_unavailable is a server-side fault: 503 with Retry-After and no OAuth error', () => {
-    expect(toOAuthFailure('jwks_unavailable')).toEqual({
+  it('jwks_unavailable is a server-side fault: 503 with Retry-After and no OAuth error on the wire', () => {
+    const error = toOAuthError('jwks_unavailable');
+    expect(error).toBeInstanceOf(TemporarilyUnavailable);
+    const answer = new BearerChallenges('https://rs.example/.well-known/oauth-protected-resource/mcp', ['a']).answer(error);
+    expect(answer).toEqual({
       status: 503,
-      error: undefined,
-      errorDescription: expect.any(String),
-      retryAfterSeconds: expect.any(Number),
+      headers: { 'cache-control': 'no-store', pragma: 'no-cache', 'retry-after': '5' },
+      body: { error_description: expect.any(String) },
     });
   });
 

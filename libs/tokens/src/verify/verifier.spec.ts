@@ -212,7 +212,7 @@ describe('RFC 9068 §4 access token validation', () => {
   });
 });
 
-describe('DESIGN §3 step 2: the encrypted cognito_token claim', () => {
+describe('docs/architecture.md#tokens step 2: the encrypted cognito_token claim', () => {
   it('rejects a token without cognito_token', async () => {
     const token = await fx.signRaw(await fx.claimsFor(await fx.cognito.accessToken(), { cognito_token: undefined }));
     expectFailure(await verifier.verify(token), 'cognito_token_missing');
@@ -284,7 +284,7 @@ describe('DESIGN §3 step 2: the encrypted cognito_token claim', () => {
   });
 });
 
-describe('DESIGN §3 step 3: binding of the two tokens', () => {
+describe('docs/architecture.md#tokens step 3: binding of the two tokens', () => {
   it('rejects when the gateway token and the Cognito token name different users (sub)', async () => {
     const cognitoToken = await fx.cognito.accessToken({ sub: 'someone-else' });
     const token = await fx.signRaw(await fx.claimsFor(cognitoToken));
@@ -292,7 +292,7 @@ describe('DESIGN §3 step 3: binding of the two tokens', () => {
   });
 });
 
-describe('DESIGN §3 step 4: the principal', () => {
+describe('docs/architecture.md#tokens step 4: the principal', () => {
   it('takes scopes from the gateway token, not from the Cognito token', async () => {
     const { token } = await mint({ scope: 'openid mcp-server/write aws.cognito.signin.user.admin' }, { scope: 'mcp-server/read' });
     const result = await verifier.verify(token);

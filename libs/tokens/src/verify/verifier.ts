@@ -1,5 +1,5 @@
 /**
- * Validation of gateway access tokens at a resource server (DESIGN §3, RFC 9068 §4).
+ * Validation of gateway access tokens at a resource server (docs/architecture.md#tokens, RFC 9068 §4).
  * No storage calls: keys come from (cached) JWKS and the in-memory key ring.
  */
 import type { JWTVerifyGetKey } from 'jose';
@@ -9,13 +9,12 @@ import {
   CLAIMS,
   MAX_TOKEN_LENGTH,
   REQUIRED_ACCESS_TOKEN_CLAIMS,
-  parseScope,
 } from '../access-token.format';
-import { systemClock } from '../clock';
-import type { Clock } from '../clock';
+import { parseScope } from '@mcp-cognito/oauth';
+import { systemClock, type Clock } from '@mcp-cognito/contracts';
 import { decryptWithKeyRing } from '../jwe';
 import type { EncryptionKeyRing } from '../keys/encryption-keys';
-import { VerifiedTokenCache, tokenCacheKey } from './cache';
+import { ExpiringCache, tokenCacheKey } from './cache';
 import { createCognitoVerifier } from './cognito';
 import { checkJwt } from './jwt-check';
 import { createKeyResolver } from './jwks';
@@ -78,7 +77,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   if (!Number.isFinite(tolerance) || tolerance < 0) throw new TypeError('clockToleranceSeconds must be >= 0');
   const gatewayKeys: JWTVerifyGetKey = createKeyResolver(options.gatewayJwks);
   const cognito = createCognitoVerifier({ ...options.cognito, clock, clockToleranceSeconds: tolerance });
-  const cache = new VerifiedTokenCache<Principal>(options.cacheMaxEntries ?? 10_000, clock);
+  const cache = new ExpiringCache<Principal>(options.cacheMaxEntries ?? 10_000, clock);
 
   async function verifyUncached(token: string): Promise<VerifyResult> {
     // Step 1 - RFC 9068 §4: the gateway's signature and claims.
@@ -88,7 +87,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       issuer: options.issuer,
       audience: options.audience,
       requiredClaims: REQUIRED_ACCESS_TOKEN_CLAIMS,
-      nowMs: clock(),
+      nowMs: clock.now(),
       clockToleranceSeconds: tolerance,
     });
     if (!jwt.ok) return { ok: false, reason: jwt.reason, detail: jwt.detail };
@@ -99,10 +98,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       const v = p[claim];
       if (typeof v !== 'string' || v === '') return { ok: false, reason: 'missing_claims', detail: `"${claim}" must be a non-empty string` };
     }
-    const scope = p[CLAIMS.scope];
-    if (typeof scope !== 'string') return { ok: false, reason: 'missing_claims', detail: '"scope" must be a string' };
+    const scopes = parseScope(p[CLAIMS.scope]);
+    if (typeof p[CLAIMS.scope] !== 'string' || scopes === undefined) return { ok: false, reason: 'missing_claims', detail: '"scope" must be a string of scope tokens' };
 
-    // Step 2 - DESIGN §3: the embedded, encrypted Cognito access token.
+    // Step 2 - docs/architecture.md#tokens: the embedded, encrypted Cognito access token.
     const sealed = p[CLAIMS.cognitoToken];
     if (sealed === undefined) return { ok: false, reason: 'cognito_token_missing' };
     if (typeof sealed !== 'string') return { ok: false, reason: 'cognito_token_undecryptable', detail: 'cognito_token is not a string' };
@@ -119,7 +118,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       sub: p.sub as string,
       username: upstream.claims.username,
       clientId: p[CLAIMS.clientId] as string,
-      scopes: Object.freeze(parseScope(scope)),
+      scopes: Object.freeze(scopes),
       groups: Object.freeze(upstream.claims.groups),
       jti: p.jti as string,
       expiresAt: Math.min(p.exp as number, upstream.claims.exp),

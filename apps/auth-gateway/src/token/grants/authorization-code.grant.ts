@@ -1,33 +1,42 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidGrant, InvalidTarget, matchResource, verifyPkceS256 } from '@mcp-cognito/oauth';
-import { MintError, mintAccessToken } from '@mcp-cognito/tokens';
+import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
+import type { Repositories } from '@mcp-cognito/storage';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { sha256Hex } from '../../http/secrets';
-import { newGrantId, newRefreshToken } from '../refresh-token-format';
-import { required } from '../token-request';
+import { GrantRevocation } from '../../families/grant-revocation.service';
+import { required } from '../../http/form-params';
+import { sha256Hex } from '../../keys/secrets';
+import { AccessTokenIssuer } from '../access-token-issuer';
+import { RefreshTokens, grantReference, newGrantId } from '../../families/refresh-tokens';
 import type { TokenResponse } from '../token-response';
-import { openUpstreamValue } from '../upstream-token-vault';
-import { GrantContext, type GrantHandler } from './grant-context';
+import type { GrantHandler } from './grant-handler';
 
 /**
  * `grant_type=authorization_code` (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3, RFC 7636 §4.6, RFC 8707 §2.2).
- * Every check runs against a read of the code first, so a request that fails validation changes
- * nothing; only then is the code consumed by one conditional write.
+ * Every check runs against a read of the code first, so a request that fails validation changes nothing; only then
+ * is the code consumed by one conditional write.
  */
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
   readonly grantType = 'authorization_code';
 
   constructor(
-    private readonly ctx: GrantContext,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(REPOSITORIES) private readonly repos: Repositories,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly clients: ClientRegistry,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly issuer: AccessTokenIssuer,
+    private readonly revocation: GrantRevocation,
+    private readonly events: SecurityEvents,
   ) {}
 
   async handle(params: Record<string, string>, client: OAuthClient): Promise<TokenResponse> {
-    const { repos, config, keys, events } = this.ctx;
     const codeHash = sha256Hex(required(params, 'code'));
-    const seen = await repos.authorizationCodes.inspect(codeHash);
+    const seen = await this.repos.authorizationCodes.inspect(codeHash);
     if (seen.status !== 'live') {
       // Unknown, expired - or already redeemed: a replay revokes what the first redemption issued.
       if (seen.status === 'replayed') await this.replayed(seen.record.clientId, seen.record.grantId);
@@ -47,29 +56,27 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
 
     const grantId = newGrantId();
-    const consumed = await repos.authorizationCodes.consume(codeHash, { grantId });
+    const consumed = await this.repos.authorizationCodes.consume(codeHash, { grantId });
     if (consumed.status !== 'ok') {
       if (consumed.status === 'replayed') await this.replayed(consumed.record.clientId, consumed.record.grantId);
       throw new InvalidGrant('The authorization code is invalid, expired or already used.', `code ${consumed.status}`);
     }
-    events.emit('authorization_code.consumed', { client_id: client.clientId, sub: record.sub, grant_id: grantId });
+    this.events.emit('authorization_code.consumed', { client_id: client.clientId, sub: record.sub, grant: grantReference(grantId) });
 
-    const cognitoAccessToken = await openUpstreamValue(keys.storageEncryption, record.upstream.accessToken);
-    let minted;
-    try {
-      minted = await mintAccessToken(
-        { subject: record.sub, audience: record.resource, clientId: client.clientId, scope: record.scope, cognitoAccessToken },
-        keys.signer,
-      );
-    } catch (error) {
-      if (error instanceof MintError) throw new InvalidGrant('The sign-in behind this code is no longer valid.', error.message);
-      throw error;
-    }
-
-    const now = this.ctx.nowSeconds();
-    const refresh = newRefreshToken(grantId);
-    const upstreamRefreshEnd = record.upstream.refreshTokenExpiresAt ?? now + config.lifetimes.refreshTokenSeconds;
-    await repos.grants.create({
+    const now = epochSeconds(this.clock);
+    const refresh = this.refreshTokens.first(grantId);
+    const upstreamRefreshEnd = record.upstream.refreshTokenExpiresAt ?? now + this.config.lifetimes.refreshTokenSeconds;
+    const response = await this.issuer.issue({
+      grantType: this.grantType,
+      client,
+      grantId,
+      sub: record.sub,
+      resource: record.resource,
+      scope: record.scope,
+      upstream: record.upstream,
+      refreshToken: client.grantTypes.includes('refresh_token') ? refresh.token : undefined,
+    });
+    await this.repos.grants.create({
       grantId,
       clientId: client.clientId,
       sub: record.sub,
@@ -79,22 +86,15 @@ export class AuthorizationCodeGrant implements GrantHandler {
       currentRefreshHash: refresh.hash,
       upstream: record.upstream,
       // Our refresh lifetime never outlives Cognito's refresh token.
-      expiresAt: Math.min(now + config.lifetimes.refreshTokenSeconds, upstreamRefreshEnd),
+      expiresAt: Math.min(now + this.config.lifetimes.refreshTokenSeconds, upstreamRefreshEnd),
     });
     await this.clients.markUsed(client);
-    events.emit('token.issued', { grant_type: this.grantType, client_id: client.clientId, sub: record.sub, grant_id: grantId, jti: minted.jti });
-    return {
-      access_token: minted.token,
-      token_type: 'Bearer',
-      expires_in: minted.expiresIn,
-      ...(client.grantTypes.includes('refresh_token') ? { refresh_token: refresh.token } : {}),
-      scope: record.scope,
-    };
+    return response;
   }
 
   /** RFC 6749 §10.5 / OAuth 2.1 §4.1.3: a second redemption revokes the tokens issued for the code. */
   private async replayed(clientId: string, grantId: string | undefined): Promise<void> {
-    this.ctx.events.emit('authorization_code.replayed', { client_id: clientId, grant_id: grantId });
-    if (grantId) await this.ctx.revokeGrant(grantId, 'code_replay');
+    this.events.emit('authorization_code.replayed', { client_id: clientId, grant: grantId === undefined ? undefined : grantReference(grantId) });
+    if (grantId) await this.revocation.revoke(grantId, 'code_replay');
   }
 }

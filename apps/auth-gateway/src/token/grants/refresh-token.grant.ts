@@ -1,67 +1,73 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidGrant, InvalidScope, TemporarilyUnavailable, parseScope, scopesOutside } from '@mcp-cognito/oauth';
-import { MintError, mintAccessToken } from '@mcp-cognito/tokens';
-import type { GrantRecord, UpstreamTokenSet } from '@mcp-cognito/storage';
+import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
+import type { GrantRecord, Repositories, UpstreamTokenSet } from '@mcp-cognito/storage';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { purposeMac, sha256Hex } from '../../http/secrets';
-import { UpstreamRejectedError, UpstreamUnavailableError } from '../../upstream/cognito-client';
-import { parseRefreshToken } from '../refresh-token-format';
-import { required } from '../token-request';
+import { GrantRevocation } from '../../families/grant-revocation.service';
+import { required } from '../../http/form-params';
+import { GATEWAY_KEYS, type GatewayKeys } from '../../keys/gateway-keys';
+import { CognitoClient, UpstreamRejectedError, UpstreamUnavailableError } from '../../upstream/cognito-client';
+import { AccessTokenIssuer } from '../access-token-issuer';
+import { RefreshTokens, grantReference, type IssuedRefreshToken } from '../../families/refresh-tokens';
 import type { TokenResponse } from '../token-response';
-import { openUpstreamValue, sealUpstreamTokens } from '../upstream-token-vault';
-import { GrantContext, type GrantHandler } from './grant-context';
+import { openUpstreamValue, sealUpstreamTokens } from '../../families/upstream-token-vault';
+import type { GrantHandler } from './grant-handler';
 
 /**
- * `grant_type=refresh_token` (RFC 6749 §6, OAuth 2.1 §4.3, DESIGN.md §2.7 and §3).
+ * `grant_type=refresh_token` (RFC 6749 §6, OAuth 2.1 §4.3, docs/architecture.md "Refresh").
  *
+ * - Only tokens this gateway issued are considered (their MAC holds); anything else is `invalid_grant` with no effect.
  * - Rotation on every use, as one conditional UpdateItem on the grant family.
- * - The successor of a refresh token is *derived* from it (HMAC under a server key), so every
- *   concurrent or retried refresh with the same token inside the grace window receives the same
- *   new refresh token and a fresh access token: nobody is locked out, and no extra state is kept.
- * - A rotated-out token used after the grace window (or any older one) is reuse: the family and the
- *   Cognito refresh token are revoked (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
- * - Cognito is called only when its stored access token would expire before the new MCP token
- *   (lazy upstream refresh); an outage changes nothing stored.
+ * - The successor of a refresh token is *derived* from it (HMAC under `REFRESH_TOKEN_KEYS`), so every concurrent or
+ *   retried refresh with the same token inside the grace window receives the same new refresh token.
+ * - A rotated-out token used after the grace window (or any older one) is reuse: the family and the Cognito refresh
+ *   token are revoked (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
+ * - Cognito is called only when its stored access token would expire before the new MCP token (lazy upstream
+ *   refresh); an outage changes nothing stored.
  */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token';
 
-  constructor(private readonly ctx: GrantContext) {}
-
-  /** The successor of `token` in its family: deterministic, unguessable without the server key. */
-  private successor(token: string, grantId: string): string {
-    return `${grantId}.${purposeMac(this.ctx.config.keys.cookieSecret, 'refresh-rotation', token)}`;
-  }
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(REPOSITORIES) private readonly repos: Repositories,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
+    private readonly cognito: CognitoClient,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly issuer: AccessTokenIssuer,
+    private readonly revocation: GrantRevocation,
+    private readonly events: SecurityEvents,
+  ) {}
 
   async handle(params: Record<string, string>, client: OAuthClient): Promise<TokenResponse> {
-    const presented = required(params, 'refresh_token');
-    const parsed = parseRefreshToken(presented);
-    if (!parsed) throw new InvalidGrant('The refresh token is invalid.', 'malformed');
-    let grant = await this.ctx.repos.grants.get(parsed.grantId);
+    const presented = this.refreshTokens.verify(required(params, 'refresh_token'));
+    if (!presented) throw new InvalidGrant('The refresh token is invalid.', 'not a refresh token of this server');
+    let grant = await this.repos.grants.get(presented.grantId);
     if (!grant || grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', grant ? 'grant revoked' : 'no grant');
     if (grant.clientId !== client.clientId) throw new InvalidGrant('The refresh token was issued to another client.', 'client mismatch');
 
     let scope = this.narrowedScope(params['scope'], grant.scope);
-    const successor = this.successor(presented, grant.grantId);
-    const successorHash = sha256Hex(successor);
-
-    if (parsed.hash === grant.currentRefreshHash) {
+    if (presented.hash === grant.currentRefreshHash) {
+      const successor = this.refreshTokens.successor(presented);
       const { upstream, cognitoScopes } = await this.freshUpstream(grant);
       // A refreshed Cognito token may carry fewer scopes (group or app-client changes): never more.
       const effective = cognitoScopes ? scope.split(' ').filter((s) => cognitoScopes.includes(s)) : scope.split(' ');
       if (effective.length === 0) {
-        await this.ctx.revokeGrant(grant.grantId, 'upstream_revoked');
+        await this.revocation.revoke(grant.grantId, 'upstream_revoked');
         throw new InvalidGrant('The identity provider no longer grants any of these scopes.', 'no scope left upstream');
       }
       scope = effective.join(' ');
-      const rotated = await this.ctx.repos.grants.rotate(grant.grantId, {
-        expectedCurrentHash: parsed.hash,
-        newHash: successorHash,
+      const rotated = await this.repos.grants.rotate(grant.grantId, {
+        expectedCurrentHash: presented.hash,
+        newHash: successor.hash,
         updates: upstream === grant.upstream ? undefined : { upstream, expiresAt: this.grantEnd(upstream), scope },
       });
       if (rotated.status === 'ok') {
-        this.ctx.events.emit('refresh_token.rotated', { client_id: client.clientId, grant_id: grant.grantId, generation: rotated.grant.generation });
+        this.events.emit('refresh_token.rotated', { client_id: client.clientId, grant: grantReference(grant.grantId), generation: rotated.grant.generation });
         return this.respond(rotated.grant, client, scope, successor);
       }
       if (rotated.status === 'not_found') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'grant vanished');
@@ -69,14 +75,15 @@ export class RefreshTokenGrant implements GrantHandler {
       if (grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'grant revoked');
     }
 
-    const graceEnd = (grant.rotatedAt ?? 0) + this.ctx.config.lifetimes.refreshGraceSeconds;
-    if (parsed.hash === grant.previousRefreshHash && grant.currentRefreshHash === successorHash && this.ctx.nowSeconds() <= graceEnd) {
+    const graceEnd = (grant.rotatedAt ?? 0) + this.config.lifetimes.refreshGraceSeconds;
+    const successor = this.refreshTokens.successorCandidates(presented).find((s) => s.hash === grant!.currentRefreshHash);
+    if (presented.hash === grant.previousRefreshHash && successor && epochSeconds(this.clock) <= graceEnd) {
       // Same token, same successor: a concurrent or retried refresh inside the grace window.
       return this.respond(grant, client, scope, successor);
     }
 
-    this.ctx.events.emit('refresh_token.reused', { client_id: client.clientId, grant_id: grant.grantId, sub: grant.sub });
-    await this.ctx.revokeGrant(grant.grantId, 'refresh_token_reuse');
+    this.events.emit('refresh_token.reused', { client_id: client.clientId, grant: grantReference(grant.grantId), sub: grant.sub });
+    await this.revocation.revoke(grant.grantId, 'refresh_token_reuse');
     throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'reuse detected');
   }
 
@@ -91,27 +98,27 @@ export class RefreshTokenGrant implements GrantHandler {
   }
 
   private grantEnd(upstream: UpstreamTokenSet): number {
-    const now = this.ctx.nowSeconds();
-    return Math.min(now + this.ctx.config.lifetimes.refreshTokenSeconds, upstream.refreshTokenExpiresAt ?? Number.MAX_SAFE_INTEGER);
+    const now = epochSeconds(this.clock);
+    return Math.min(now + this.config.lifetimes.refreshTokenSeconds, upstream.refreshTokenExpiresAt ?? Number.MAX_SAFE_INTEGER);
   }
 
   /**
-   * The grant's Cognito tokens, refreshed at Cognito only if the stored access token would expire
-   * before a new MCP access token (returns the same object when no refresh was needed).
+   * The grant's Cognito tokens, refreshed at Cognito only if the stored access token would expire before a new MCP
+   * access token (returns the same object when no refresh was needed).
    */
   private async freshUpstream(grant: GrantRecord): Promise<{ upstream: UpstreamTokenSet; cognitoScopes?: string[] }> {
-    const now = this.ctx.nowSeconds();
-    if (grant.upstream.accessTokenExpiresAt > now + this.ctx.config.lifetimes.accessTokenSeconds) return { upstream: grant.upstream };
+    const now = epochSeconds(this.clock);
+    if (grant.upstream.accessTokenExpiresAt > now + this.config.lifetimes.accessTokenSeconds) return { upstream: grant.upstream };
     if (!grant.upstream.refreshToken) throw new InvalidGrant('The sign-in behind this grant has ended.', 'no upstream refresh token');
-    const { storageEncryption, cognito } = this.ctx.keys;
+    const { storageEncryption, cognito } = this.keys;
     let tokens;
     try {
-      tokens = await this.ctx.cognito.refresh(await openUpstreamValue(storageEncryption, grant.upstream.refreshToken));
+      tokens = await this.cognito.refresh(await openUpstreamValue(storageEncryption, grant.upstream.refreshToken));
     } catch (error) {
       if (error instanceof UpstreamUnavailableError) throw new TemporarilyUnavailable('The identity provider is unavailable; try again shortly.', error.message);
       if (error instanceof UpstreamRejectedError && error.error === 'invalid_grant') {
         // Cognito ended the session (revoked, expired, user disabled): so does our grant.
-        await this.ctx.revokeGrant(grant.grantId, 'upstream_revoked');
+        await this.revocation.revoke(grant.grantId, 'upstream_revoked');
         throw new InvalidGrant('The sign-in behind this grant has ended.', 'upstream invalid_grant');
       }
       throw error;
@@ -127,27 +134,22 @@ export class RefreshTokenGrant implements GrantHandler {
     const upstream: UpstreamTokenSet = {
       ...sealed,
       refreshToken: sealed.refreshToken ?? grant.upstream.refreshToken,
-      refreshTokenExpiresAt: sealed.refreshToken
-        ? now + this.ctx.config.lifetimes.upstreamRefreshTokenSeconds
-        : grant.upstream.refreshTokenExpiresAt,
+      refreshTokenExpiresAt: sealed.refreshToken ? now + this.config.lifetimes.upstreamRefreshTokenSeconds : grant.upstream.refreshTokenExpiresAt,
       idToken: sealed.idToken ?? grant.upstream.idToken,
     };
     return { upstream, cognitoScopes: verified.claims.scopes };
   }
 
-  private async respond(grant: GrantRecord, client: OAuthClient, scope: string, refreshToken: string): Promise<TokenResponse> {
-    const cognitoAccessToken = await openUpstreamValue(this.ctx.keys.storageEncryption, grant.upstream.accessToken);
-    let minted;
-    try {
-      minted = await mintAccessToken(
-        { subject: grant.sub, audience: grant.resource, clientId: client.clientId, scope, cognitoAccessToken },
-        this.ctx.keys.signer,
-      );
-    } catch (error) {
-      if (error instanceof MintError) throw new InvalidGrant('The sign-in behind this grant has ended.', error.message);
-      throw error;
-    }
-    this.ctx.events.emit('token.issued', { grant_type: this.grantType, client_id: client.clientId, sub: grant.sub, grant_id: grant.grantId, jti: minted.jti });
-    return { access_token: minted.token, token_type: 'Bearer', expires_in: minted.expiresIn, refresh_token: refreshToken, scope };
+  private respond(grant: GrantRecord, client: OAuthClient, scope: string, refreshToken: IssuedRefreshToken): Promise<TokenResponse> {
+    return this.issuer.issue({
+      grantType: this.grantType,
+      client,
+      grantId: grant.grantId,
+      sub: grant.sub,
+      resource: grant.resource,
+      scope,
+      upstream: grant.upstream,
+      refreshToken: refreshToken.token,
+    });
   }
 }

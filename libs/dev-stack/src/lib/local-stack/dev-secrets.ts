@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, linkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, linkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import { generateEncryptionKeySet, generateSigningKeySet } from '@mcp-cognito/tokens';
+import { generateEncryptionKeySet, generateMacKeySet, generateSigningKeySet } from '@mcp-cognito/tokens';
 
 /**
  * Keys and secrets of the local stack, generated once into the git-ignored `.local/` folder so that
- * restarts and several instances of a service share them (DESIGN.md §6). In AWS the same values
+ * restarts and several instances of a service share them (docs/architecture.md#local-stack). In AWS the same values
  * come from Secrets Manager.
  */
 export interface DevSecrets {
@@ -17,6 +17,8 @@ export interface DevSecrets {
   /** STORAGE_ENCRYPTION_KEYS: A256GCM `oct` JWK Set for Cognito tokens at rest. */
   storageEncryptionKeys: string;
   cookieSecret: string;
+  /** REFRESH_TOKEN_KEYS: HS256 `oct` JWK Set for refresh-token MACs and successors. */
+  refreshTokenKeys: string;
   /** The gateway's app-client secret at local-idp (COGNITO_CLIENT_SECRET). */
   cognitoClientSecret: string;
   /** LOCAL_IDP_SIGNING_JWKS: local-idp's private RS256 JWK Set (Cognito signs with RS256). */
@@ -40,6 +42,7 @@ async function generate(): Promise<DevSecrets> {
     tokenEncryptionKeys: await generateEncryptionKeySet(),
     storageEncryptionKeys: await generateEncryptionKeySet(),
     cookieSecret: randomBytes(32).toString('base64url'),
+    refreshTokenKeys: generateMacKeySet(),
     cognitoClientSecret: randomBytes(24).toString('base64url'),
     localIdpSigningJwks: await rsaKeySet(),
     localIdpCookieKeys: [randomBytes(24).toString('base64url'), randomBytes(24).toString('base64url')].join(','),
@@ -52,7 +55,17 @@ async function generate(): Promise<DevSecrets> {
  */
 export async function loadOrCreateDevSecrets(dir: string): Promise<{ secrets: DevSecrets; created: boolean; path: string }> {
   const path = join(dir, FILE);
-  if (existsSync(path)) return { secrets: JSON.parse(readFileSync(path, 'utf8')) as DevSecrets, created: false, path };
+  if (existsSync(path)) {
+    const existing = JSON.parse(readFileSync(path, 'utf8')) as Partial<DevSecrets>;
+    // A set written by an older version lacks the keys added since: add them, keep every other key.
+    const missing = Object.entries(await generate()).filter(([name]) => !(name in existing));
+    if (missing.length === 0) return { secrets: existing as DevSecrets, created: false, path };
+    const completed = { ...Object.fromEntries(missing), ...existing } as DevSecrets;
+    const tmp = join(dir, `.${FILE}.${process.pid}.${Date.now()}`);
+    writeFileSync(tmp, JSON.stringify(completed, null, 2), { mode: 0o600 });
+    renameSync(tmp, path);
+    return { secrets: completed, created: false, path };
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${FILE}.${process.pid}.${Date.now()}`);
   writeFileSync(tmp, JSON.stringify(await generate(), null, 2), { mode: 0o600 });

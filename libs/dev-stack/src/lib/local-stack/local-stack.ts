@@ -31,7 +31,7 @@ export interface LocalStackOptions {
   logFormat?: 'json' | 'pretty';
   output?: (service: string, line: string) => void;
   /**
-   * One origin for the issuer and the MCP resource, as behind CloudFront (DESIGN.md §5): a local
+   * One origin for the issuer and the MCP resource, as behind CloudFront (docs/architecture.md#topology): a local
    * reverse proxy on `ports.proxy` routes by the shared path table; `GATEWAY_ISSUER` is the proxy's
    * origin, `MCP_RESOURCE` is `<proxy>/mcp`, local-idp's redirect URI is `<proxy>/callback`.
    * Default `false`: the gateway and the tools service on their own ports (their own origins).

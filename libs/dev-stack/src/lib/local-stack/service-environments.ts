@@ -19,7 +19,7 @@ export interface ServiceEnvironmentInput {
 
 /**
  * The environment of each service in the local stack - the same variable names docker-compose and
- * the AWS task definitions use (DESIGN.md §6), defined once for `npm start`, the tests and e2e.
+ * the AWS task definitions use (docs/architecture.md#local-stack), defined once for `npm start`, the tests and e2e.
  * Ports (`PORT`, `LOCAL_IDP_PORT`) are added by the caller.
  */
 export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
@@ -67,6 +67,7 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
       TOKEN_ENCRYPTION_KEYS: secrets.tokenEncryptionKeys,
       STORAGE_ENCRYPTION_KEYS: secrets.storageEncryptionKeys,
       COOKIE_SECRET: secrets.cookieSecret,
+      REFRESH_TOKEN_KEYS: secrets.refreshTokenKeys,
     },
     tools: {
       ...common,

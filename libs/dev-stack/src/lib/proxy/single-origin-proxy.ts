@@ -5,7 +5,7 @@ import { ProxyServer } from 'http-proxy-3';
 import { routeFor, type ServiceName } from '@mcp-cognito/routing';
 
 /**
- * The local stand-in for CloudFront + ALB (DESIGN.md §5): one origin in front of the gateway and the
+ * The local stand-in for CloudFront + ALB (docs/architecture.md#topology): one origin in front of the gateway and the
  * tools service, routed by the same path table infra turns into listener rules (`routeFor` from
  * `@mcp-cognito/routing`). Unrouted paths get 404, as at the edge.
  *

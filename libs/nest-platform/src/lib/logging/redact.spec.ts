@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { isSecretKey, redactErrorFields, redactSecrets, redactUrl, REDACTED } from './redact';
 
-describe('secrets never reach the logs (DESIGN.md §7)', () => {
+describe('secrets never reach the logs (docs/architecture.md#invariants)', () => {
   it.each(['authorization', 'Authorization', 'cookie', 'set-cookie', 'code', 'code_verifier', 'client_secret', 'refresh_token', 'access_token', 'id_token', 'cognito_token', 'cognitoToken', 'password', 'state', 'token'])(
     '%s is a secret key',
     (key) => expect(isSecretKey(key)).toBe(true),

@@ -1,5 +1,5 @@
 /**
- * Secrets never reach the logs (DESIGN.md §7): tokens, codes, verifiers, secrets, passwords, cookies
+ * Secrets never reach the logs (docs/architecture.md#invariants): tokens, codes, verifiers, secrets, passwords, cookies
  * and Authorization headers are replaced before a line is written, wherever they sit in the object.
  */
 export const REDACTED = '[redacted]';

@@ -1,14 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { DynamoDbConfig } from '@mcp-cognito/config';
-import {
-  createDynamoClients,
-  createRepositories,
-  ensureTable,
-  pingTable,
-  systemClock,
-  type Clock,
-  type DynamoClients,
-} from '@mcp-cognito/storage';
+import { systemClock, type Clock } from '@mcp-cognito/contracts';
+import { createDynamoClients, createRepositories, ensureTable, pingTable, type DynamoClients } from '@mcp-cognito/storage';
 
 /** Injection tokens for the storage layer (framework-free classes from @mcp-cognito/storage). */
 export const DYNAMO_CLIENTS = Symbol('DYNAMO_CLIENTS');

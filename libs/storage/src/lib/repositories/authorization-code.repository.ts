@@ -5,7 +5,7 @@ import { ItemStore, isLive, omit, toRecord, type StorageContext } from '../item-
 import { keys } from '../keys';
 import type { UpstreamTokenSet } from '../upstream-tokens';
 
-/** What an MCP authorization code stands for (DESIGN §2.4). Stored under the code's SHA-256 only. */
+/** What an MCP authorization code stands for (docs/architecture.md#the-flow). Stored under the code's SHA-256 only. */
 export interface AuthorizationCodeRecord {
   clientId: string;
   redirectUri: string;
@@ -61,12 +61,6 @@ export class AuthorizationCodeRepository {
   async create(codeHash: string, record: AuthorizationCodeRecord, ttlSeconds = DEFAULT_CODE_TTL_SECONDS): Promise<void> {
     const now = this.store.nowSeconds();
     await this.store.putNew({ ...keys.code(codeHash), kind: KIND, ...record, createdAt: now, expiresAt: now + ttlSeconds });
-  }
-
-  /** Reads a live, unconsumed code without using it (validate before consuming: DESIGN §7). */
-  async peek(codeHash: string): Promise<StoredAuthorizationCode | undefined> {
-    const seen = await this.inspect(codeHash);
-    return seen.status === 'live' ? seen.record : undefined;
   }
 
   /**
@@ -129,25 +123,6 @@ export class AuthorizationCodeRepository {
     if (state === 'live') return { status: 'not_found' };
     if (state !== 'consumed') return { status: state };
     return item?.['consumedBy'] === attempt ? { status: 'ok', record: this.strip(item) } : { status: 'replayed', record: this.strip(item) };
-  }
-
-  /** Records the grant the first redemption issued. Only on a consumed code; never overwrites. */
-  async attachGrant(codeHash: string, grantId: string): Promise<boolean> {
-    try {
-      await this.store.doc.send(
-        new UpdateCommand({
-          TableName: this.store.tableName,
-          Key: keys.code(codeHash),
-          UpdateExpression: 'SET grantId = :grantId',
-          ConditionExpression: 'attribute_exists(consumedAt) AND attribute_not_exists(grantId)',
-          ExpressionAttributeValues: { ':grantId': grantId },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
   }
 
   private strip(item: Record<string, unknown> | undefined): StoredAuthorizationCode {

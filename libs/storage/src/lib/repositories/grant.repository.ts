@@ -33,7 +33,7 @@ export class GrantRepository {
   }
 
   /**
-   * DESIGN §3: rotation is ONE conditional UpdateItem: current -> previous, new hash -> current,
+   * docs/architecture.md#tokens: rotation is ONE conditional UpdateItem: current -> previous, new hash -> current,
    * generation + 1, on condition that the grant is active, unexpired and still at the expected
    * hash/generation. Of N concurrent rotations with the same expectation exactly one gets `ok`.
    */

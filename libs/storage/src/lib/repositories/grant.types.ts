@@ -1,7 +1,7 @@
 import type { UpstreamTokenSet } from '../upstream-tokens';
 
 /**
- * A refresh-token family (DESIGN §3): one item per grant. Refresh tokens are `<grantId>.<secret>` and
+ * A refresh-token family (docs/architecture.md#tokens): one item per grant. Refresh tokens are `<grantId>.<secret>` and
  * only SHA-256 hashes of them are stored; the Cognito tokens are ciphertext (UpstreamTokenSet).
  */
 export interface GrantRecord {

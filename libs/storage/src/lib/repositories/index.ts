@@ -5,4 +5,3 @@ export * from './grant.types';
 export * from './note.repository';
 export * from './pending-authorization.repository';
 export * from './rate-limit.repository';
-export * from './revoked-token.repository';

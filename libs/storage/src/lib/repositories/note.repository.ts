@@ -1,6 +1,6 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock';
+import type { Clock } from '@mcp-cognito/contracts';
 import { isConditionalCheckFailed } from '../errors';
 import { ItemStore, isLive, toRecord, type StorageContext } from '../item-store';
 import { keys } from '../keys';

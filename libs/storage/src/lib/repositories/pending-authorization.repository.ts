@@ -5,7 +5,7 @@ import { keys } from '../keys';
 
 /**
  * The client's original /authorize request, stored after consent under a random session id that
- * travels as the upstream `state` (DESIGN §2.3). Also the passport state store's record: it carries
+ * travels as the upstream `state` (docs/architecture.md#the-flow). Also the passport state store's record: it carries
  * the upstream PKCE verifier for the Cognito leg.
  */
 export interface PendingAuthorizationRecord {
@@ -15,7 +15,7 @@ export interface PendingAuthorizationRecord {
   redirectUriOmitted?: boolean;
   /** The client's `state`, echoed back on the final redirect. */
   clientState?: string;
-  /** RFC 7636: only S256 is accepted (DESIGN §7). */
+  /** RFC 7636: only S256 is accepted (docs/architecture.md#invariants). */
   codeChallenge: string;
   codeChallengeMethod: 'S256';
   scope: string;

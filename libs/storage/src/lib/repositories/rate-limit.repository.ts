@@ -7,7 +7,7 @@ const WINDOW_GRACE_SECONDS = 60;
 
 /**
  * `RATE#<key>` / `WINDOW#<start>`: fixed-window counters (e.g. POST /register per client IP).
- * Atomic ADD on one item: correct with any number of gateway instances (DESIGN §7: no per-process state).
+ * Atomic ADD on one item: correct with any number of gateway instances (docs/architecture.md#invariants: no per-process state).
  */
 export class RateLimitRepository {
   private readonly store: ItemStore;

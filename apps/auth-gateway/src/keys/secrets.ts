@@ -6,8 +6,8 @@ export function randomToken(bytes = 32): string {
 }
 
 /**
- * Codes, refresh tokens and client secrets are stored only as SHA-256 hashes (DESIGN.md §4). They are
- * 256-bit random values, so a fast hash is enough: there is nothing to brute-force.
+ * Codes, refresh tokens and client secrets are stored only as SHA-256 hashes (docs/architecture.md, "Storage").
+ * They are 256-bit random values, so a fast hash is enough: there is nothing to brute-force.
  */
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');

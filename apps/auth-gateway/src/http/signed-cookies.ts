@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { constantTimeEqual, purposeMac } from '../http/secrets';
+import { constantTimeEqual, purposeMac } from '../keys/secrets';
 
 /**
  * HMAC-signed cookies. Over https the `__Host-` prefix pins them to this origin (Secure, Path=/, no

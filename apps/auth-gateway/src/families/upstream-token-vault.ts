@@ -4,7 +4,7 @@ import type { CognitoTokenResponse } from '../upstream/cognito-client';
 
 /**
  * Cognito tokens at rest: each sealed on its own (compact JWE, dir + A256GCM) with the storage key
- * ring; the key id sits beside the ciphertext so that keys can rotate (DESIGN.md §4).
+ * ring; the key id sits beside the ciphertext so that keys can rotate (docs/architecture.md#storage).
  */
 async function seal(ring: EncryptionKeyRing, plaintext: string): Promise<EncryptedValue> {
   return { ciphertext: await encryptWithKeyRing(plaintext, ring), keyId: ring.active.kid };

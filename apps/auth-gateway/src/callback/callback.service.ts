@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
+import { InvalidScope } from '@mcp-cognito/oauth';
+import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
+import type { PendingAuthorizationRecord, Repositories } from '@mcp-cognito/storage';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-redirect';
+import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
+import { randomToken, sha256Hex } from '../keys/secrets';
+import { sealUpstreamTokens } from '../families/upstream-token-vault';
+import type { UpstreamUser } from '../upstream/cognito.strategy';
+
+/**
+ * The end of the upstream leg (docs/architecture.md, "The flow", step 4): Cognito's tokens are verified (by the
+ * strategy); here the MCP authorization code is made - random, stored only as a hash, short-lived, single use, bound
+ * to client, redirect URI, challenge, resource, scope and user - and the client's redirect is built with `code`,
+ * `state` and `iss` (RFC 9207).
+ */
+@Injectable()
+export class CallbackService {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
+    @Inject(REPOSITORIES) private readonly repos: Repositories,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly events: SecurityEvents,
+  ) {}
+
+  /** Issues the MCP code for a verified sign-in; returns the client's redirect URL. */
+  async issueCode(pending: PendingAuthorizationRecord, user: UpstreamUser): Promise<string> {
+    // Cognito decides which resource-server scopes this user gets (app-client settings, pre-token generation
+    // triggers): the MCP token carries only scopes the Cognito token also carries.
+    const granted = pending.scope.split(' ').filter((s) => user.scopes.includes(s));
+    if (granted.length === 0) {
+      throw new AuthorizationRedirectError(new InvalidScope('None of the requested scopes were granted.'), pending.redirectUri, pending.clientState);
+    }
+    const now = epochSeconds(this.clock);
+    const upstream = await sealUpstreamTokens(
+      this.keys.storageEncryption,
+      user.tokens,
+      user.accessTokenExpiresAt,
+      user.tokens.refresh_token ? now + this.config.lifetimes.upstreamRefreshTokenSeconds : undefined,
+    );
+    const code = randomToken(32);
+    await this.repos.authorizationCodes.create(
+      sha256Hex(code),
+      {
+        clientId: pending.clientId,
+        redirectUri: pending.redirectUri,
+        redirectUriOmitted: pending.redirectUriOmitted,
+        codeChallenge: pending.codeChallenge,
+        codeChallengeMethod: 'S256',
+        scope: granted.join(' '),
+        resource: pending.resource,
+        sub: user.sub,
+        username: user.username,
+        upstream,
+      },
+      this.config.lifetimes.authorizationCodeSeconds,
+    );
+    this.events.emit('authorization_code.issued', { client_id: pending.clientId, sub: user.sub, scope: granted.join(' ') });
+    return clientRedirectUrl(pending.redirectUri, this.config.issuer, { code, state: pending.clientState });
+  }
+
+  /** Cognito sent the user back with an error: ends the pending sign-in named by `state`, if there is one. */
+  abandon(state: unknown): Promise<PendingAuthorizationRecord | undefined> {
+    if (typeof state !== 'string' || state === '') return Promise.resolve(undefined);
+    return this.repos.pendingAuthorizations.consume(state);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Security events: one vocabulary, typed, for every service (and, through the shared emitter in
+ * libs/nest-platform, one log shape). Names are stable so that alarms, dashboards and searches can key on them.
+ * Fields never carry a secret - no token, code, verifier, cookie or client secret, and no refresh-token prefix:
+ * a grant is named by `grant`, a reference that cannot be turned back into its id (see `grantReference`).
+ */
+export interface SecurityEventFields {
+  // registration (RFC 7591) and client identity
+  'client.registered': { client_id: string; client_name?: string; auth_method: string; redirect_hosts: string[] };
+  'client.registration_rejected': { error: string; reason: string };
+  'client.registration_rate_limited': { ip?: string };
+  'client.metadata_document_rejected': { client_id: string; reason: string };
+  // authorization and consent
+  'consent.granted': { client_id: string; resource: string; scope: string };
+  'consent.denied': { client_id: string; resource: string };
+  'consent.remembered': { client_id: string; resource: string };
+  'upstream.redirected': { client_id: string };
+  'upstream.callback_rejected': { client_id?: string; reason: string };
+  'upstream.error': { operation: 'authorize' | 'token' | 'refresh' | 'revoke'; reason: string; client_id?: string; grant?: string };
+  // codes, tokens, grants
+  'authorization_code.issued': { client_id: string; sub: string; scope: string };
+  'authorization_code.consumed': { client_id: string; sub: string; grant: string };
+  'authorization_code.replayed': { client_id: string; grant?: string };
+  'token.issued': { grant_type: string; client_id: string; sub: string; grant: string; jti: string };
+  'token.refused': { grant_type?: string; error: string; reason?: string; client_id?: string };
+  'refresh_token.rotated': { client_id: string; grant: string; generation: number };
+  'refresh_token.reused': { client_id: string; grant: string; sub: string };
+  'grant.revoked': { client_id: string; sub: string; grant: string; reason: string };
+  // resource servers (MCP servers)
+  'resource.origin_refused': { origin: string };
+  'resource.token_refused': { reason: string; status: number; detail?: string };
+  'resource.insufficient_scope': { sub: string; required: string[]; missing: string[] };
+  'tool.failed': { tool: string; sub: string };
+}
+
+export type SecurityEventName = keyof SecurityEventFields;
+
+/** Events that say something was refused or looks like an attack: logged at `warn`, the rest at `info`. */
+export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEventName>([
+  'client.registration_rejected',
+  'client.registration_rate_limited',
+  'client.metadata_document_rejected',
+  'upstream.callback_rejected',
+  'upstream.error',
+  'authorization_code.replayed',
+  'token.refused',
+  'refresh_token.reused',
+  'resource.origin_refused',
+  'resource.token_refused',
+  'resource.insufficient_scope',
+  'tool.failed',
+]);

@@ -1,0 +1,18 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { WARNING_EVENTS, type SecurityEventFields, type SecurityEventName } from '@mcp-cognito/contracts';
+
+/**
+ * Emits security events (libs/contracts vocabulary) as structured log lines of the `security` logger:
+ * `{ event, ...fields }`, at `warn` for refusals and suspected attacks, `info` otherwise. One emitter for every
+ * service, so every event has the same shape wherever it happens.
+ */
+@Injectable()
+export class SecurityEvents {
+  private readonly logger = new Logger('security');
+
+  emit<N extends SecurityEventName>(event: N, fields: SecurityEventFields[N]): void {
+    const line = { event, ...fields };
+    if (WARNING_EVENTS.has(event)) this.logger.warn(line);
+    else this.logger.log(line);
+  }
+}
