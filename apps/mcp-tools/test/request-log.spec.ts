@@ -75,7 +75,7 @@ describe('Request log: one line per request, correlated by x-request-id, without
     const id = res.headers.get('x-request-id') as string;
     await new Promise((r) => setTimeout(r, 50));
     const lines = capture.lines();
-    expect(lines.find((l) => l['event'] === 'mcp.auth_failed' && l['reqId'] === id)).toMatchObject({ level: 40, reason: expect.any(String) });
+    expect(lines.find((l) => l['event'] === 'resource.token_refused' && l['reqId'] === id)).toMatchObject({ level: 40, reason: expect.any(String) });
     expect(requestLines(id)).toEqual([expect.objectContaining({ level: 40, res: { statusCode: 401 } })]);
     expect(requestLines(id)[0]).not.toHaveProperty('sub');
   });

@@ -1,4 +1,4 @@
-import { McpServerHost } from '../src/mcp/mcp-server.host';
+import { ProtocolEndpoint } from '@mcp-cognito/mcp-server-kit';
 import { ALICE, BOB, ToolsHarness, resultJson } from './support/harness';
 
 interface JsonRpcAnswer {
@@ -38,7 +38,7 @@ describe('One SDK server for every caller: ids rewritten per request, the caller
       expect(body.id).toBe(1);
       expect(resultJson(body.result)['sub']).toBe(user.sub);
     }
-    expect(h.app.get(McpServerHost).inFlight).toBe(0);
+    expect(h.app.get(ProtocolEndpoint).inFlight).toBe(0);
   });
 
   it('a batch gets every answer back under the ids it used, in order', async () => {
@@ -63,7 +63,7 @@ describe('One SDK server for every caller: ids rewritten per request, the caller
       expect(answer.body.id).toBe(i);
       expect(answer.body.result?.isError).toBeUndefined();
     }
-    expect(h.app.get(McpServerHost).inFlight).toBe(0);
+    expect(h.app.get(ProtocolEndpoint).inFlight).toBe(0);
   });
 
   it.each([
@@ -73,7 +73,7 @@ describe('One SDK server for every caller: ids rewritten per request, the caller
   ])('a request-like message with an invalid id (%s) is answered at once, never left waiting', async (_name, message) => {
     const res = await h.post(message, { token: aliceToken });
     expect([200, 202, 400]).toContain(res.status);
-    expect(h.app.get(McpServerHost).inFlight).toBe(0);
+    expect(h.app.get(ProtocolEndpoint).inFlight).toBe(0);
   });
 
   it('a JSON-RPC error (unknown method) comes back under the caller\'s id and leaves nothing in flight', async () => {
@@ -81,6 +81,6 @@ describe('One SDK server for every caller: ids rewritten per request, the caller
     expect(res.status).toBe(200);
     const body = (await res.json()) as JsonRpcAnswer;
     expect(body).toMatchObject({ id: 'x-1', error: { code: -32601 } });
-    expect(h.app.get(McpServerHost).inFlight).toBe(0);
+    expect(h.app.get(ProtocolEndpoint).inFlight).toBe(0);
   });
 });

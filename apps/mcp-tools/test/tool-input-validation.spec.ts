@@ -45,9 +45,8 @@ describe('Tool input validation (zod bounds): bad input is an isError result, ne
     expect(resultText(res)).toBe('Invalid cursor');
   });
 
-  it('an unknown tool is a tool error', async () => {
-    const res = await client.callTool({ name: 'no_such_tool', arguments: {} });
-    expect(res.isError).toBe(true);
+  it('an unknown tool is a JSON-RPC error -32602 (MCP tools, "Error Handling": a protocol error, not a tool result)', async () => {
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('no_such_tool') });
   });
 
   it('the server keeps serving after bad input', async () => {

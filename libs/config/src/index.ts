@@ -13,4 +13,12 @@ export {
   type RuntimeEnv,
 } from './lib/runtime.config';
 export { gatewayEnvSchema, loadGatewayConfig, type GatewayConfig, type GatewayEnv } from './lib/gateway.config';
-export { toolsEnvSchema, loadToolsConfig, type ToolsConfig, type ToolsEnv } from './lib/tools.config';
+export {
+  mcpServerEnvSchema,
+  loadMcpServerConfig,
+  toolsEnvSchema,
+  loadToolsConfig,
+  type McpServerConfig,
+  type McpServerEnv,
+  type ToolsConfig,
+} from './lib/mcp-server.config';

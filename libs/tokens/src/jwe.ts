@@ -9,7 +9,6 @@
 import { createDecipheriv } from 'node:crypto';
 import { CompactEncrypt, decodeProtectedHeader } from 'jose';
 import { decodeBase64Url, strictUtf8 } from './base64url';
-import { nodeKeyObject } from './node-key';
 import { JWE_ALG, JWE_ENC } from './keys/encryption-keys';
 import type { EncryptionKeyRing } from './keys/encryption-keys';
 
@@ -65,11 +64,9 @@ export async function decryptWithKeyRing(jwe: string, ring: EncryptionKeyRing): 
   if (iv?.length !== 12 || tag?.length !== 16 || ciphertext === undefined || decodeBase64Url(protectedB64) === undefined) {
     return { ok: false, reason: 'malformed', detail: 'JWE segments are not a 96-bit IV, base64url ciphertext and a 128-bit tag' };
   }
-  const secret = nodeKeyObject(key.key);
-  if (secret === undefined) return { ok: false, reason: 'malformed', detail: 'JWE rejected (key)' };
   let plaintext: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', secret, iv, { authTagLength: 16 });
+    const decipher = createDecipheriv('aes-256-gcm', key.secret, iv, { authTagLength: 16 });
     decipher.setAAD(Buffer.from(protectedB64, 'ascii'));
     decipher.setAuthTag(tag);
     plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);

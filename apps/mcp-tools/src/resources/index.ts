@@ -1,7 +1,6 @@
+import type { ResourceDefinition } from '@mcp-cognito/mcp-server-kit';
+import type { ToolsDeps } from '../deps';
 import { noteResource } from './note.resource';
-import type { ResourceDefinition } from './resource-definition';
 
 /** Every resource template this server offers (one file each, one line here). */
-export const RESOURCES: readonly ResourceDefinition[] = [noteResource];
-
-export type { ResourceDefinition } from './resource-definition';
+export const RESOURCES: readonly ResourceDefinition<ToolsDeps>[] = [noteResource];

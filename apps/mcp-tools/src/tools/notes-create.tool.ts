@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { SCOPES } from '../mcp/scopes';
+import { SCOPES } from '../scopes';
 import { noteBody, noteTitle } from './note-fields';
-import { defineTool, jsonResult } from './tool-definition';
+import { jsonResult } from '@mcp-cognito/mcp-server-kit';
+import { tool } from '../deps';
 
 /** Creates a note owned by the caller. */
-export const notesCreateTool = defineTool({
+export const notesCreateTool = tool({
   name: 'notes_create',
   title: 'Create a note',
   description: 'Creates a note (title up to 200 characters, body up to 10 000) and returns its id.',

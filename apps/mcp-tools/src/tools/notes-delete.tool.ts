@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { SCOPES } from '../mcp/scopes';
+import { SCOPES } from '../scopes';
 import { noteId } from './note-fields';
-import { defineTool, jsonResult, toolError } from './tool-definition';
+import { jsonResult, toolError } from '@mcp-cognito/mcp-server-kit';
+import { tool } from '../deps';
 
 /** Deletes one of the caller's notes (a conditional delete on the caller's own key). */
-export const notesDeleteTool = defineTool({
+export const notesDeleteTool = tool({
   name: 'notes_delete',
   title: 'Delete a note',
   description: 'Deletes one of your notes by id.',

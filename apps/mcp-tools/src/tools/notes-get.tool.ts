@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { SCOPES } from '../mcp/scopes';
+import { SCOPES } from '../scopes';
 import { noteId } from './note-fields';
-import { defineTool, jsonResult, toolError } from './tool-definition';
+import { jsonResult, toolError } from '@mcp-cognito/mcp-server-kit';
+import { tool } from '../deps';
 
 /** One of the caller's notes. Another user's id answers exactly like an unknown id. */
-export const notesGetTool = defineTool({
+export const notesGetTool = tool({
   name: 'notes_get',
   title: 'Read a note',
   description: 'Returns one of your notes by id.',

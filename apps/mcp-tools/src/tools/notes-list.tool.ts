@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { SCOPES } from '../mcp/scopes';
+import { SCOPES } from '../scopes';
 import { notesCursor } from './note-fields';
-import { defineTool, jsonResult, toolError } from './tool-definition';
+import { jsonResult, toolError } from '@mcp-cognito/mcp-server-kit';
+import { tool } from '../deps';
 
 /** The caller's notes, newest first (one Query on the caller's own partition). */
-export const notesListTool = defineTool({
+export const notesListTool = tool({
   name: 'notes_list',
   title: 'List my notes',
   description: 'Lists your notes, newest first (id, title, creation time). Pass next_cursor back as cursor for older notes.',

@@ -29,7 +29,8 @@ import {
   type AccessTokenSigner,
   type SigningKeySet,
 } from '@mcp-cognito/tokens';
-import { createToolsApp } from '../../src/app/create-app';
+import { createMcpServerApp } from '@mcp-cognito/mcp-server-kit';
+import { TOOLS_SERVER } from '../../src/server';
 
 export const ALICE = { username: 'alice', password: 'alice-dev-password', sub: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f' };
 export const BOB = { username: 'bob', password: 'bob-dev-password', sub: '7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d' };
@@ -220,7 +221,7 @@ export class ToolsHarness {
 }
 
 async function startApp(env: Record<string, string>, port: number): Promise<NestFastifyApplication> {
-  const app = await createToolsApp(loadToolsConfig(env));
+  const app = await createMcpServerApp(loadToolsConfig(env), TOOLS_SERVER);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   await app.listen(port, '127.0.0.1');

@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import { loadGatewayConfig } from './gateway.config';
-import { loadToolsConfig } from './tools.config';
+import { loadToolsConfig } from './mcp-server.config';
 
 const jwks = JSON.stringify({ keys: [{ kty: 'oct', k: 'x', kid: 'k1' }] });
 

@@ -21,6 +21,7 @@
  * The storage ring is gateway-only: prepend the new key; keep old keys as long as data they encrypted
  * lives (the refresh-token lifetime).
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { base64url, exportJWK, generateSecret } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWK } from 'jose';
 import { readOctKeys } from './oct-keys';
@@ -30,10 +31,12 @@ export const JWE_ALG = 'dir';
 /** RFC 7518 §5.3 AES-256-GCM content encryption. */
 export const JWE_ENC = 'A256GCM';
 
-/** One key of a ring. `key` is a non-extractable AES-GCM CryptoKey. */
+/** One key of a ring: a non-extractable AES-GCM CryptoKey (jose encrypts with it) and node:crypto's key for decryption. */
 export interface EncryptionKey {
   readonly kid: string;
   readonly key: CryptoKey;
+  /** The same key for node:crypto's one-shot AES-GCM (hot path); never exported. */
+  readonly secret: KeyObject;
 }
 
 /** A parsed ring: the first key encrypts, any key decrypts by `kid`. */
@@ -58,7 +61,7 @@ export async function parseEncryptionKeyRing(json: string, name = 'encryption ke
   for (const { kid, bytes } of readOctKeys(json, name, { alg: [JWE_ALG, JWE_ENC], use: 'enc' })) {
     try {
       const key = await crypto.subtle.importKey('raw', bytes, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
-      byKid.set(kid, Object.freeze({ kid, key }));
+      byKid.set(kid, Object.freeze({ kid, key, secret: createSecretKey(Buffer.from(bytes)) }));
     } finally {
       bytes.fill(0);
     }

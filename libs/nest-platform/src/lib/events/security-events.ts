@@ -10,8 +10,9 @@ import { WARNING_EVENTS, type SecurityEventFields, type SecurityEventName } from
 export class SecurityEvents {
   private readonly logger = new Logger('security');
 
-  emit<N extends SecurityEventName>(event: N, fields: SecurityEventFields[N]): void {
-    const line = { event, ...fields };
+  /** `correlation.reqId`: the request's id, where the event's line would otherwise not carry it (fastify-hook services). */
+  emit<N extends SecurityEventName>(event: N, fields: SecurityEventFields[N], correlation?: { reqId?: string }): void {
+    const line = { event, ...fields, ...(correlation?.reqId !== undefined ? { reqId: correlation.reqId } : {}) };
     if (WARNING_EVENTS.has(event)) this.logger.warn(line);
     else this.logger.log(line);
   }

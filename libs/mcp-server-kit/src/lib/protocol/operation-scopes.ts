@@ -1,9 +1,11 @@
-import type { ResourceDefinition } from '../resources/resource-definition';
-import type { ToolDefinition } from '../tools/tool-definition';
+import { UriTemplate } from '@modelcontextprotocol/server';
+import type { ResourceDefinition } from '../definitions/resource-definition';
+import type { ToolDefinition } from '../definitions/tool-definition';
 
 /**
- * Which scopes a JSON-RPC request body needs, decided from the body the SDK will receive (the same
- * parsed object, so the check and the SDK cannot read the request differently).
+ * Which scopes a JSON-RPC request body needs, decided from the body the SDK will receive (the same parsed object, so
+ * the check and the SDK cannot read the request differently), in both protocol eras (a 2026-07-28 request carries
+ * the same `params`).
  *
  * - `tools/call`: the named tool's `requiredScopes`.
  * - `resources/read`: the `requiredScopes` of the resource template that matches the URI.
@@ -14,12 +16,12 @@ import type { ToolDefinition } from '../tools/tool-definition';
  */
 export class OperationScopes {
   private readonly tools: ReadonlyMap<string, readonly string[]>;
+  /** Each template parsed once, as the SDK parses it to match URIs. */
+  private readonly resources: ReadonlyArray<{ template: UriTemplate; requiredScopes: readonly string[] }>;
 
-  constructor(
-    tools: readonly ToolDefinition[],
-    private readonly resources: readonly ResourceDefinition[],
-  ) {
+  constructor(tools: readonly ToolDefinition<never>[], resources: readonly ResourceDefinition<never>[]) {
     this.tools = new Map(tools.map((t) => [t.name, t.requiredScopes]));
+    this.resources = resources.map((r) => ({ template: new UriTemplate(r.uriTemplate), requiredScopes: r.requiredScopes }));
   }
 
   /** The scopes `body` needs (deduplicated, in declaration order). */
@@ -40,7 +42,7 @@ export class OperationScopes {
       case 'resources/read': {
         const uri = normalizedUri(params['uri']);
         if (uri === undefined) return [];
-        return this.resources.find((r) => r.uriTemplate.match(uri) !== null)?.requiredScopes ?? [];
+        return this.resources.find((r) => r.template.match(uri) !== null)?.requiredScopes ?? [];
       }
       default:
         return [];

@@ -1,41 +1,49 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BearerChallenges, InvalidRequest, protectedResourceMetadataUrl, type BearerRefusal, type OAuthAnswer } from '@mcp-cognito/oauth';
+import { BearerChallenges, InvalidRequest, protectedResourceMetadataUrl, type BearerRefusal } from '@mcp-cognito/oauth';
+import { SecurityEvents } from '@mcp-cognito/nest-platform';
 import { toOAuthError, type AccessTokenVerifier, type Principal } from '@mcp-cognito/tokens';
-import { TOOLS_CONFIG, type ToolsConfig } from '../app/tools-config';
+import { MCP_SERVER_CONFIG, type McpServerConfig } from '../app/tokens';
+import { isMcpRequest, mcpPathOf } from '../http/mcp-path';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier.provider';
 import { hasQueryAccessToken, readBearerCredentials } from './bearer-token';
-import { isMcpRequest } from './mcp-path';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by {@link McpRequestGate} on every request to /mcp that reaches a handler. */
+    /** Set by {@link McpRequestGate} on every request to the MCP endpoint that reaches a handler. */
     principal: Principal | null;
   }
 }
 
+/** Request headers a browser-based client sends to the MCP endpoint (both protocol eras), for CORS preflights. */
+const ALLOWED_REQUEST_HEADERS = 'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID';
+const EXPOSED_RESPONSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version';
+
 /**
- * The gate in front of `/mcp`: a fastify `onRequest` hook, so it runs before the body is read or
- * parsed and before any route handler, for every method. In order:
- * 1. `Origin` (MCP transport spec, DNS-rebinding protection): present and not allowed -> 403.
+ * The gate in front of the MCP endpoint: a fastify `onRequest` hook, so it runs before the body is read or parsed and
+ * before any MCP processing, for every method and both protocol eras. In order:
+ * 1. `Origin` (MCP streamable HTTP, DNS-rebinding protection): present and neither the server's own origin
+ *    (same-origin requests are not rebinding) nor an allowed browser origin -> 403.
  * 2. `access_token` in the query (RFC 6750 §2.3, not supported; the token has leaked into URLs) -> 400.
- * 3. Bearer token from the `Authorization` header only, checked by the shared verifier -> principal,
- *    or 401 with the RFC 6750 / RFC 9728 challenge, or 503 when a key set cannot be fetched.
+ * 3. Bearer token from the `Authorization` header only, checked by the shared verifier -> principal, or 401 with the
+ *    RFC 6750 / RFC 9728 challenge, or 503 when a key set cannot be fetched.
  * No storage request is made here: the verifier works from JWKS caches and an in-memory token cache.
  */
 @Injectable()
 export class McpRequestGate implements OnModuleInit {
-  private readonly logger = new Logger('McpAuth');
   private readonly allowedOrigins: ReadonlySet<string>;
+  private readonly path: string;
   readonly challenges: BearerChallenges;
 
   constructor(
-    @Inject(TOOLS_CONFIG) config: ToolsConfig,
+    @Inject(MCP_SERVER_CONFIG) config: McpServerConfig,
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly events: SecurityEvents,
   ) {
-    this.allowedOrigins = new Set(config.allowedOrigins);
+    this.allowedOrigins = new Set([new URL(config.resource).origin, ...config.allowedOrigins]);
+    this.path = mcpPathOf(config.resource);
     this.challenges = new BearerChallenges(protectedResourceMetadataUrl(config.resource), config.scopes);
   }
 
@@ -47,11 +55,11 @@ export class McpRequestGate implements OnModuleInit {
   }
 
   async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!isMcpRequest(request)) return;
+    if (!isMcpRequest(this.path, request)) return;
 
     const origin = request.headers.origin;
     if (origin !== undefined && !this.allowedOrigins.has(origin)) {
-      this.logger.warn({ event: 'mcp.origin_refused', reqId: request.id, origin }, 'origin not allowed');
+      this.events.emit('resource.origin_refused', { origin: origin.slice(0, 200) }, { reqId: request.id });
       return reply
         .code(403)
         .header('cache-control', 'no-store')
@@ -60,22 +68,22 @@ export class McpRequestGate implements OnModuleInit {
     }
 
     if (origin !== undefined) {
-      // CORS for allowed browser origins (e.g. the MCP Inspector). Set on the raw response so that
-      // the SDK transport's own writeHead keeps them after the route hijacks the reply.
+      // CORS for allowed browser origins (e.g. the MCP Inspector). Set on the raw response so that they survive
+      // a route that writes the raw response itself.
       reply.raw.setHeader('access-control-allow-origin', origin);
       reply.raw.setHeader('vary', 'Origin');
-      reply.raw.setHeader('access-control-expose-headers', 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version');
+      reply.raw.setHeader('access-control-expose-headers', EXPOSED_RESPONSE_HEADERS);
       if (request.method === 'OPTIONS') {
         // A preflight carries no credentials by definition: answer it before authentication.
         reply.raw.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
-        reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID');
+        reply.raw.setHeader('access-control-allow-headers', ALLOWED_REQUEST_HEADERS);
         reply.raw.setHeader('access-control-max-age', '600');
         return reply.code(204).send();
       }
     }
 
     if (hasQueryAccessToken(request.url)) {
-      this.logger.warn({ event: 'mcp.auth_failed', reqId: request.id, reason: 'query_token' }, 'access token in the query string');
+      this.events.emit('resource.token_refused', { reason: 'query_token', status: 400 }, { reqId: request.id });
       return this.refuse(reply, new InvalidRequest('Send the access token in the Authorization header, not in the URL'));
     }
 
@@ -90,19 +98,13 @@ export class McpRequestGate implements OnModuleInit {
     }
 
     const error = toOAuthError(result.reason);
-    this.logger.warn(
-      { event: 'mcp.auth_failed', reqId: request.id, reason: result.reason, detail: 'detail' in result ? result.detail : undefined, status: error.status },
-      'access token refused',
-    );
+    this.events.emit('resource.token_refused', { reason: result.reason, status: error.status, detail: 'detail' in result ? result.detail : undefined }, { reqId: request.id });
     return this.refuse(reply, error);
   }
 
-  /** Copies the RFC 6750 answer (libs/oauth) onto the reply. */
+  /** Copies the RFC 6750 answer (libs/oauth responder) onto the reply. */
   refuse(reply: FastifyReply, refusal: BearerRefusal): FastifyReply {
-    return send(reply, this.challenges.answer(refusal));
+    const answer = this.challenges.answer(refusal);
+    return reply.code(answer.status).headers(answer.headers).type('application/json').send(answer.body);
   }
-}
-
-function send(reply: FastifyReply, answer: OAuthAnswer): FastifyReply {
-  return reply.code(answer.status).headers(answer.headers).type('application/json').send(answer.body);
 }

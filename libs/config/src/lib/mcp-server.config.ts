@@ -11,7 +11,8 @@ import {
   type RuntimeConfig,
 } from './runtime.config';
 
-export const toolsEnvSchema = runtimeEnvSchema.extend({
+/** The environment of every MCP server built on the server kit (mcp-tools and the servers the generator makes). */
+export const mcpServerEnvSchema = runtimeEnvSchema.extend({
   ...cognitoEnvSchema.shape,
   PORT: envInt(3001, 1, 65535),
   /** This server's canonical resource URL (RFC 8707/9728): the MCP endpoint, no trailing slash. */
@@ -22,18 +23,23 @@ export const toolsEnvSchema = runtimeEnvSchema.extend({
   GATEWAY_JWKS_URL: envPublicUrl().optional(),
   /** Decrypts the `cognito_token` claim (shared with the gateway). */
   TOKEN_ENCRYPTION_KEYS: envJwkSet(),
-  /** Browser origins allowed to call /mcp (DNS-rebinding protection); requests without Origin pass. */
+  /**
+   * Browser origins allowed to call the MCP endpoint (DNS-rebinding protection), besides the server's own origin
+   * (same-origin requests are never DNS rebinding); requests without Origin pass.
+   */
   ALLOWED_ORIGINS: envList(),
-  /** Scopes advertised in the Protected Resource Metadata. */
+  /** Scopes advertised in the Protected Resource Metadata and the 401 challenge. */
   MCP_SCOPES: envList().default(['mcp-server/read', 'mcp-server/write']),
   CLOCK_TOLERANCE_SECONDS: envInt(30, 0, 300),
   TOKEN_CACHE_MAX_ENTRIES: envInt(10_000, 0, 1_000_000),
+  /** A tool call that takes longer is answered with a JSON-RPC error (below the edge's origin timeout). */
+  TOOL_CALL_TIMEOUT_MS: envInt(25_000, 100, 600_000),
 });
 
-export type ToolsEnv = z.infer<typeof toolsEnvSchema>;
+export type McpServerEnv = z.infer<typeof mcpServerEnvSchema>;
 
-export interface ToolsConfig {
-  service: 'mcp-tools';
+export interface McpServerConfig {
+  service: string;
   runtime: RuntimeConfig;
   dynamodb: DynamoDbConfig;
   cognito: CognitoConfig;
@@ -43,13 +49,14 @@ export interface ToolsConfig {
   allowedOrigins: string[];
   scopes: string[];
   validation: { clockToleranceSeconds: number; cacheMaxEntries: number };
+  toolCallTimeoutMs: number;
 }
 
-/** Parses the tools service's environment once; throws a {@link ConfigError} listing every problem. */
-export function loadToolsConfig(env: NodeJS.ProcessEnv = process.env): ToolsConfig {
-  const e = parseEnvironment('mcp-tools', toolsEnvSchema, env);
+/** Parses an MCP server's environment once; throws a ConfigError listing every problem. */
+export function loadMcpServerConfig(service: string, env: NodeJS.ProcessEnv = process.env): McpServerConfig {
+  const e = parseEnvironment(service, mcpServerEnvSchema, env);
   return {
-    service: 'mcp-tools',
+    service,
     runtime: toRuntimeConfig(e, e.PORT),
     dynamodb: toDynamoDbConfig(e),
     cognito: toCognitoConfig(e),
@@ -59,5 +66,14 @@ export function loadToolsConfig(env: NodeJS.ProcessEnv = process.env): ToolsConf
     allowedOrigins: e.ALLOWED_ORIGINS,
     scopes: e.MCP_SCOPES,
     validation: { clockToleranceSeconds: e.CLOCK_TOLERANCE_SECONDS, cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES },
+    toolCallTimeoutMs: e.TOOL_CALL_TIMEOUT_MS,
   };
+}
+
+/** mcp-tools' environment: the MCP server environment (kept under this name for the infra and compose checks). */
+export const toolsEnvSchema = mcpServerEnvSchema;
+export type ToolsConfig = McpServerConfig;
+/** mcp-tools' configuration. */
+export function loadToolsConfig(env: NodeJS.ProcessEnv = process.env): McpServerConfig {
+  return loadMcpServerConfig('mcp-tools', env);
 }

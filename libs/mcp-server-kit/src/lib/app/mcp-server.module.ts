@@ -1,0 +1,71 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { McpServerConfig } from '@mcp-cognito/config';
+import { ConfigModule, HealthModule, REPOSITORIES, SecurityEvents, StorageModule, createLoggingModule } from '@mcp-cognito/nest-platform';
+import type { Repositories } from '@mcp-cognito/storage';
+import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provider';
+import { McpRequestGate } from '../auth/mcp-request-gate';
+import { ProtectedResourceMetadataRoute } from '../http/protected-resource-metadata';
+import { RequestLog } from '../http/request-log';
+import { McpEndpoint } from '../protocol/mcp.endpoint';
+import { OperationScopes } from '../protocol/operation-scopes';
+import { ProtocolEndpoint } from '../protocol/protocol-endpoint';
+import { buildMcpServer } from '../protocol/server-builder';
+import type { McpServerDefinition } from './server-definition';
+import { MCP_SERVER_CONFIG, MCP_SERVER_DEFINITION } from './tokens';
+
+/**
+ * One MCP server: logging, the table, health, the request gate, Protected Resource Metadata, the request log and the
+ * protocol endpoint for both eras - everything but the server's own tools, resources and their dependencies.
+ */
+@Module({})
+export class McpServerModule {
+  static forRoot<Deps>(config: McpServerConfig, definition: McpServerDefinition<Deps>): DynamicModule {
+    return {
+      module: McpServerModule,
+      imports: [
+        createLoggingModule({ service: config.service, runtime: config.runtime, requestLogging: 'self' }),
+        StorageModule.forRoot(config.dynamodb),
+        ConfigModule.forRoot(MCP_SERVER_CONFIG, config),
+        HealthModule.forRoot({ readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl } }),
+      ],
+      providers: [
+        { provide: MCP_SERVER_DEFINITION, useValue: definition },
+        // First: its hooks must run before the gate's, so refusals are logged with their request id.
+        RequestLog,
+        SecurityEvents,
+        accessTokenVerifierProvider,
+        McpRequestGate,
+        { provide: OperationScopes, useValue: new OperationScopes(definition.tools as never, (definition.resources ?? []) as never) },
+        {
+          provide: ProtocolEndpoint,
+          inject: [REPOSITORIES, SecurityEvents],
+          useFactory: async (repositories: Repositories, events: SecurityEvents) => {
+            const logger = new Logger('Mcp');
+            const spec = {
+              info: definition.info,
+              instructions: definition.instructions,
+              tools: definition.tools,
+              resources: definition.resources ?? [],
+              dependencies: definition.dependencies(repositories),
+              toolCallTimeoutMs: config.toolCallTimeoutMs,
+              onToolFailure: (tool: string, principal: { sub: string }, err: unknown) => {
+                events.emit('tool.failed', { tool, sub: principal.sub });
+                logger.error({ event: 'mcp.tool_failed', tool, err }, 'tool failed');
+              },
+            };
+            const endpoint = new ProtocolEndpoint({
+              build: () => buildMcpServer(spec),
+              url: config.resource,
+              onError: (error) => logger.debug({ event: 'mcp.protocol_error', message: error.message }, 'MCP request refused or failed'),
+              onFastPathUnavailable: (era, reason) => logger.warn({ event: 'mcp.fast_path_off', era, reason }, 'serving this era per request'),
+            });
+            await endpoint.start();
+            return endpoint;
+          },
+        },
+        McpEndpoint,
+        ProtectedResourceMetadataRoute,
+      ],
+    };
+  }
+}
