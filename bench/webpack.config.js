@@ -4,7 +4,7 @@ const { join } = require('path');
 /**
  * Same bundle shape as every Node service (tools/build/webpack-node-app.js: workspace libs bundled,
  * node_modules external), plus the bench's server programs as extra entry points:
- * dist/bench/{main,preload,sdk-reference,bare-http}.js
+ * dist/bench/{main,preload,sdk-reference,sdk-v2-reference,bare-http}.js
  */
 const root = join(__dirname, '..');
 module.exports = {
@@ -21,6 +21,7 @@ module.exports = {
       additionalEntryPoints: [
         { entryName: 'preload', entryPath: './src/servers/preload.ts' },
         { entryName: 'sdk-reference', entryPath: './src/servers/sdk-reference.ts' },
+        { entryName: 'sdk-v2-reference', entryPath: './src/servers/sdk-v2-reference.ts' },
         { entryName: 'bare-http', entryPath: './src/servers/bare-http.ts' },
       ],
       tsConfig: './tsconfig.app.json',

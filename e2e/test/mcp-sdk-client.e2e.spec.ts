@@ -1,6 +1,6 @@
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { LocalStack } from '@mcp-cognito/dev-stack';
-import { McpSession } from './support/mcp-session';
+import { McpSession, type ClientSdk } from './support/mcp-session';
 import { ACCESS_TOKEN_SECONDS, ALICE, headlessClient, missingStep, READ, startE2eStack, waitUntilExpired, WRITE, type HeadlessClient } from './support/e2e-stack';
 
 interface WhoAmI {
@@ -17,10 +17,12 @@ interface WhoAmI {
  * against the full local stack, in both topologies: each service on its own origin, and one origin
  * in front of both (as behind CloudFront). The browser leg is driven over HTTP (consent + login forms).
  */
-describe.each([
-  ['separate origins (gateway and tools on their own ports)', false],
-  ['single origin (local proxy, path rules shared with infra)', true],
-])('MCP SDK client, %s', (_label, singleOrigin) => {
+describe.each<[string, boolean, ClientSdk]>([
+  ['v1 SDK client (2025-11-25 handshake), separate origins (gateway and tools on their own ports)', false, 'v1'],
+  ['v1 SDK client (2025-11-25 handshake), single origin (local proxy, path rules shared with infra)', true, 'v1'],
+  ['v2 SDK client pinned to MCP 2026-07-28, single origin', true, 'v2-modern'],
+  ['v2 SDK client negotiating (auto: 2026-07-28 when offered), separate origins', false, 'v2-auto'],
+])('%s', (_label, singleOrigin, sdk) => {
   let stack: LocalStack;
 
   beforeAll(async () => {
@@ -56,7 +58,8 @@ describe.each([
 
     it('401 -> PRM -> AS metadata -> /register -> consent + login -> /token -> connected', async () => {
       c = await headlessClient(stack, 'e2e headless agent');
-      session = await McpSession.connect(stack.urls.mcp, c.provider);
+      session = await McpSession.connect(stack.urls.mcp, c.provider, sdk);
+      expect(session.client.getNegotiatedProtocolVersion?.() ?? '2025-11-25').toBe(sdk === 'v1' ? '2025-11-25' : '2026-07-28');
       const trace = session.trace();
 
       // The very first request is the unauthenticated MCP call, answered with the RFC 9728 pointer.
@@ -105,6 +108,16 @@ describe.each([
     it('lists the tools', async () => {
       const { tools } = await session.client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(['notes_create', 'notes_delete', 'notes_get', 'notes_list', 'whoami']);
+    });
+
+    it('a body over the MCP endpoint\'s 1 MiB limit gets the service\'s own 413 answer, through the proxy too', async () => {
+      const res = await fetch(stack.urls.mcp, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${c.provider.tokens()!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notes_create', arguments: { title: 'x', body: 'y'.repeat(2_000_000) } } }),
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('Payload Too Large') } });
     });
 
     it('whoami: the signed-in user, the registered client, both scopes', async () => {
@@ -170,7 +183,7 @@ describe.each([
       expect(await auth(c.provider, { serverUrl, authorizationCode: c.provider.takeCode() })).toBe('AUTHORIZED');
       expect(c.provider.grantedScopes()).toEqual([READ]);
 
-      session = await McpSession.connect(stack.urls.mcp, c.provider);
+      session = await McpSession.connect(stack.urls.mcp, c.provider, sdk);
       expect(session.authorizations).toBe(0); // the token was already there
       const me = await session.callJson<WhoAmI>('whoami');
       expect(me.scopes).toEqual([READ]);

@@ -102,10 +102,18 @@ function options(spec: LoadSpec): AutocannonOptions {
   return base;
 }
 
-/** A warm-up run (discarded), then the measured run. */
-export async function measure(spec: LoadSpec, warmupSeconds: number, durationSeconds: number): Promise<LoadResult> {
+/** A warm-up run (discarded), then the measured run; `around` brackets the measured run only. */
+export async function measure(
+  spec: LoadSpec,
+  warmupSeconds: number,
+  durationSeconds: number,
+  around?: { before(): void; after(): void },
+): Promise<LoadResult> {
   if (warmupSeconds > 0) await autocannon({ ...options(spec), duration: warmupSeconds });
-  return summarize(await autocannon({ ...options(spec), duration: durationSeconds }));
+  around?.before();
+  const result = await autocannon({ ...options(spec), duration: durationSeconds });
+  around?.after();
+  return summarize(result);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { GatewayStack } from './gateway-bench';
-import { MCP_HEADERS, WHOAMI_BODY } from './tools-scenarios';
+import { WHOAMI_REQUEST } from './tools-scenarios';
 import { median, probe, rssMB, spawnPinned } from './processes';
 import type { BenchSettings } from './settings';
 
@@ -68,7 +68,7 @@ export async function runStartup(settings: BenchSettings, stack: GatewayStack, l
       try {
         tools.coldStartMs.push(Math.round(p.startMs));
         for (let k = 0; k < 5; k++) {
-          const call = await fetch(`${toolsUrl}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${accessToken}` }, body: WHOAMI_BODY });
+          const call = await fetch(`${toolsUrl}/mcp`, { method: 'POST', headers: { ...WHOAMI_REQUEST['2025-11-25'].headers, authorization: `Bearer ${accessToken}` }, body: WHOAMI_REQUEST['2025-11-25'].body });
           const body = await call.text();
           if (call.status !== 200) throw new Error(`whoami on a fresh mcp-tools answered ${call.status}: ${body}`);
         }

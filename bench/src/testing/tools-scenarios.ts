@@ -2,22 +2,62 @@ import { join } from 'node:path';
 import { buildServiceEnvironments, freePort, type DevSecrets } from '@mcp-cognito/dev-stack';
 import type { CountingDynamo } from './counting-dynamo';
 import { measure, type LoadResult } from './load';
-import { probe, procStatus, rssMB, spawnPinned, type PinnedProcess } from './processes';
+import { cpuMicroseconds, probe, procStatus, rssMB, spawnPinned, type PinnedProcess } from './processes';
 import type { BenchSettings } from './settings';
 import type { BenchUser, TokenFactory } from './token-factory';
 
-/** The one request every scenario sends. */
-export const WHOAMI_BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } });
-export const MCP_HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
+/**
+ * The one call every scenario makes - `tools/call whoami` - in each protocol era's form. 2025-11-25: the
+ * JSON-RPC request with `MCP-Protocol-Version`. 2026-07-28: the same call with `_meta` carrying the protocol
+ * version and client capabilities, and the routing headers `Mcp-Method` / `Mcp-Name` that must match the body.
+ */
+export type Era = '2025-11-25' | '2026-07-28';
+export const WHOAMI_REQUEST: Record<Era, { headers: Record<string, string>; body: string }> = {
+  '2025-11-25': {
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } }),
+  },
+  '2026-07-28': {
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': 'whoami',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name: 'whoami',
+        arguments: {},
+        _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+      },
+    }),
+  },
 };
 
-export type ScenarioKey = 'auth-replaced' | 'one-token' | 'token-per-request' | 'sdk-reference' | 'bare-node-http' | 'latency-floor';
+/**
+ * Scenario ids: 1-6 send the 2025-11-25 request; an `m` suffix marks the same scenario with the 2026-07-28
+ * ("modern") request. 4 is the v1 SDK's reference pattern, 4m the v2 SDK's.
+ */
+export type ScenarioId = '1' | '2' | '3' | '1m' | '2m' | '3m' | '4' | '4m' | '5' | '6';
+export type ScenarioKey =
+  | 'auth-replaced'
+  | 'one-token'
+  | 'token-per-request'
+  | 'auth-replaced-2026'
+  | 'one-token-2026'
+  | 'token-per-request-2026'
+  | 'sdk-reference'
+  | 'sdk-v2-reference'
+  | 'bare-node-http'
+  | 'latency-floor';
 
 export interface ScenarioResult {
-  n: number;
+  id: ScenarioId;
+  era: Era;
   key: ScenarioKey;
   title: string;
   server: string;
@@ -29,8 +69,13 @@ export interface ScenarioResult {
   rssAfterLoadMB: number;
   serverCpus: string | undefined;
   notes: string[];
+  /**
+   * The server's CPU time per completed request over the measured phases (user + system, from /proc), in
+   * microseconds: what one call costs the server, much less sensitive to a busy machine than req/s.
+   */
+  cpuMicrosecondsPerRequest: number;
   /** Each round's own numbers (the scenario's `load` combines them). */
-  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number }>;
+  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number; cpuMicrosecondsPerRequest?: number }>;
 }
 
 /**
@@ -57,7 +102,8 @@ function combine(loads: LoadResult[]): LoadResult {
 }
 
 interface ScenarioSpec {
-  n: number;
+  id: ScenarioId;
+  era: Era;
   key: ScenarioKey;
   title: string;
   server: string;
@@ -67,11 +113,12 @@ interface ScenarioSpec {
   expectSub: (token: string) => string | undefined;
   notes: string[];
   /** Scenario 6: the synchronous work per request is tuned until throughput matches scenario 2's in the same round. */
-  tunedToScenario?: number;
+  tunedToScenario?: ScenarioId;
 }
 
-async function sanityCheck(url: string, token: string, expectSub: string | undefined): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: WHOAMI_BODY });
+async function sanityCheck(url: string, era: Era, token: string, expectSub: string | undefined): Promise<void> {
+  const { headers, body } = WHOAMI_REQUEST[era];
+  const res = await fetch(url, { method: 'POST', headers: { ...headers, authorization: `Bearer ${token}` }, body });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`sanity request to ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   const json = JSON.parse(text) as { result?: { content?: Array<{ text?: string }> } };
@@ -129,60 +176,80 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
   const bareHttp = (name: string, key: string) => () =>
     spawnPinned({ name, cpu: settings.serverCpu, nodeArgs: profileArgs(key), main: join(settings.root, 'dist/bench/bare-http.js'), env: { PORT: String(port) }, healthUrl });
 
+  const ours = (era: Era): ScenarioSpec[] => {
+    const m = era === '2026-07-28' ? 'm' : '';
+    const suffix = era === '2026-07-28' ? '-2026' : '';
+    return [
+      {
+        id: `1${m}` as ScenarioId,
+        era,
+        key: `auth-replaced${suffix}` as ScenarioKey,
+        title: `mcp-tools, authentication replaced (fixed principal), ${era} request`,
+        server: 'mcp-tools build + bench preload overriding the ACCESS_TOKEN_VERIFIER provider',
+        start: tools(`auth-replaced${suffix}`, { BENCH_OVERRIDE_AUTH: '1' }),
+        tokens: [busy.token],
+        expectSub: () => '00000000-0000-4000-8000-000000000001',
+        notes: ['the request gate still runs (Origin, bearer parsing); only verify() returns a fixed principal'],
+      },
+      {
+        id: `2${m}` as ScenarioId,
+        era,
+        key: `one-token${suffix}` as ScenarioKey,
+        title: `mcp-tools, one valid token repeated (busy client), ${era} request`,
+        server: 'mcp-tools build (default TOKEN_CACHE_MAX_ENTRIES=10000)',
+        start: tools(`one-token${suffix}`, {}),
+        tokens: [busy.token],
+        expectSub: (t) => bySub.get(t),
+        notes: ['first request verifies fully; later ones hit the verified-token cache (SHA-256 + map lookup)'],
+      },
+      {
+        id: `3${m}` as ScenarioId,
+        era,
+        key: `token-per-request${suffix}` as ScenarioKey,
+        title: `mcp-tools, a different valid token per request (${users.length} users), ${era} request`,
+        server: 'mcp-tools build with TOKEN_CACHE_MAX_ENTRIES=0',
+        start: tools(`token-per-request${suffix}`, { TOKEN_CACHE_MAX_ENTRIES: '0' }),
+        tokens: users.map((u) => u.token),
+        expectSub: (t) => bySub.get(t),
+        notes: [
+          'every request does the full two-layer check: ES256 gateway JWT, A256GCM JWE decrypt, RS256 Cognito JWT, sub binding',
+          'the verified-token cache is disabled (TOKEN_CACHE_MAX_ENTRIES=0, an existing setting) so no request is answered from it',
+        ],
+      },
+    ];
+  };
+  const reference = (id: ScenarioId, key: ScenarioKey, era: Era, title: string, program: string, notes: string[]): ScenarioSpec => ({
+    id,
+    era,
+    key,
+    title,
+    server: `dist/bench/${program}.js`,
+    start: () =>
+      spawnPinned({
+        name: program,
+        cpu: settings.serverCpu,
+        nodeArgs: profileArgs(key),
+        main: join(settings.root, `dist/bench/${program}.js`),
+        env: { PORT: String(port), GATEWAY_ISSUER: factory.gatewayBase, GATEWAY_JWKS_URL: `${factory.gatewayBase}/.well-known/jwks.json`, MCP_RESOURCE: mcpUrl },
+        healthUrl,
+      }),
+    tokens: [busy.token],
+    expectSub: (t) => bySub.get(t),
+    notes,
+  });
+
   const specs: ScenarioSpec[] = [
+    ...ours('2025-11-25'),
+    ...ours('2026-07-28'),
+    reference('4', 'sdk-reference', '2025-11-25', 'MCP SDK v1: Express + requireBearerAuth (jose jwtVerify), new server per request', 'sdk-reference', [
+      'verifies only the gateway JWT (ES256) on every request, no Cognito layer, no cache; no request logging',
+    ]),
+    reference('4m', 'sdk-v2-reference', '2026-07-28', 'MCP SDK v2: createMcpHandler + requireBearerAuth (jose jwtVerify), new server per request', 'sdk-v2-reference', [
+      "the v2 SDK's documented pattern on node:http (toNodeHandler); verifies only the gateway JWT (ES256), no Cognito layer, no cache; no request logging",
+    ]),
     {
-      n: 1,
-      key: 'auth-replaced',
-      title: 'mcp-tools, authentication replaced (fixed principal)',
-      server: 'mcp-tools build + bench preload overriding the ACCESS_TOKEN_VERIFIER provider',
-      start: tools('auth-replaced', { BENCH_OVERRIDE_AUTH: '1' }),
-      tokens: [busy.token],
-      expectSub: () => '00000000-0000-4000-8000-000000000001',
-      notes: ['the request gate still runs (Origin, bearer parsing); only verify() returns a fixed principal'],
-    },
-    {
-      n: 2,
-      key: 'one-token',
-      title: 'mcp-tools, one valid token repeated (busy client)',
-      server: 'mcp-tools build (default TOKEN_CACHE_MAX_ENTRIES=10000)',
-      start: tools('one-token', {}),
-      tokens: [busy.token],
-      expectSub: (t) => bySub.get(t),
-      notes: ['first request verifies fully; later ones hit the verified-token cache (SHA-256 + map lookup)'],
-    },
-    {
-      n: 3,
-      key: 'token-per-request',
-      title: `mcp-tools, a different valid token per request (${users.length} users)`,
-      server: 'mcp-tools build with TOKEN_CACHE_MAX_ENTRIES=0',
-      start: tools('token-per-request', { TOKEN_CACHE_MAX_ENTRIES: '0' }),
-      tokens: users.map((u) => u.token),
-      expectSub: (t) => bySub.get(t),
-      notes: [
-        'every request does the full two-layer check: ES256 gateway JWT, A256GCM JWE decrypt, RS256 Cognito JWT, sub binding',
-        'the verified-token cache is disabled (TOKEN_CACHE_MAX_ENTRIES=0, an existing setting) so no request is answered from it',
-      ],
-    },
-    {
-      n: 4,
-      key: 'sdk-reference',
-      title: 'MCP SDK Express + requireBearerAuth (jose jwtVerify), new server per request',
-      server: 'dist/bench/sdk-reference.js',
-      start: () =>
-        spawnPinned({
-          name: 'sdk-reference',
-          cpu: settings.serverCpu,
-          nodeArgs: profileArgs('sdk-reference'),
-          main: join(settings.root, 'dist/bench/sdk-reference.js'),
-          env: { PORT: String(port), GATEWAY_ISSUER: factory.gatewayBase, GATEWAY_JWKS_URL: `${factory.gatewayBase}/.well-known/jwks.json`, MCP_RESOURCE: mcpUrl },
-          healthUrl,
-        }),
-      tokens: [busy.token],
-      expectSub: (t) => bySub.get(t),
-      notes: ['verifies only the gateway JWT (ES256) on every request, no Cognito layer, no cache; no request logging'],
-    },
-    {
-      n: 5,
+      id: '5',
+      era: '2025-11-25',
       key: 'bare-node-http',
       title: 'bare node:http, fixed JSON-RPC answer',
       server: 'dist/bench/bare-http.js',
@@ -192,14 +259,15 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       notes: ['reads and parses the body, writes a fixed answer: the ceiling of this machine and load generator'],
     },
     {
-      n: 6,
+      id: '6',
+      era: '2025-11-25',
       key: 'latency-floor',
       title: "latency floor: bare node:http + fixed synchronous work per request, tuned to (2)'s throughput",
       server: 'dist/bench/bare-http.js with x-bench-work-us',
       start: bareHttp('bare-http (latency floor)', 'latency-floor'),
       tokens: [busy.token],
       expectSub: () => undefined,
-      tunedToScenario: 2,
+      tunedToScenario: '2',
       notes: [
         "an ideal server at (2)'s throughput: the same connections, no framework, no awaits, no I/O - only busy CPU time per request, " +
           "tuned in short probes each round; its p99 is the lowest any server can show here at that throughput",
@@ -207,55 +275,63 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
     },
   ];
 
-  const only = process.env['BENCH_SCENARIOS']?.split(',').map((x) => Number(x.trim()));
-  // BENCH_SCENARIOS picks scenarios and their order (e.g. `2,1` to check for order effects).
-  const chosen = only ? only.map((n) => specs.find((s) => s.n === n)).filter((s): s is ScenarioSpec => s !== undefined) : specs;
-  // Rounds, interleaved (1 2 3 4 5 6 1 2 3 4 5 6 ...): a slow minute of a shared machine hits every scenario,
+  const only = process.env['BENCH_SCENARIOS']?.split(',').map((x) => x.trim());
+  // BENCH_SCENARIOS picks scenarios and their order (e.g. `2,2m,1` to check for order effects).
+  const chosen = only ? only.map((id) => specs.find((s) => s.id === id)).filter((s): s is ScenarioSpec => s !== undefined) : specs;
+  // Rounds, interleaved (1 2 3 1m 2m 3m 4 4m 5 6, then again ...): a slow minute of a shared machine hits every scenario,
   // not just one, so the ratios within a run stay fair. Each round: fresh server, warm-up, measure.
   const rounds = Math.max(1, settings.rounds);
   const perRoundSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
-  const collected = new Map<number, ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined> }>();
+  type Collected = ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined>; roundCpu: Array<{ used: number; requests: number }> };
+  const collected = new Map<ScenarioId, Collected>();
   for (let round = 1; round <= rounds; round++) {
     for (const spec of chosen) {
       const target = spec.tunedToScenario === undefined ? undefined : collected.get(spec.tunedToScenario)?.roundLoads[round - 1];
       if (spec.tunedToScenario !== undefined && target === undefined) {
-        log(`scenario ${spec.n} (${spec.key}) skipped: it is tuned to scenario ${spec.tunedToScenario}, which must run before it`);
+        log(`scenario ${spec.id} (${spec.key}) skipped: it is tuned to scenario ${spec.tunedToScenario}, which must run before it`);
         continue;
       }
       if (await probe(healthUrl, 300)) throw new Error(`port ${port} is still answering before ${spec.key} starts`);
-      log(`scenario ${spec.n} (${spec.key}), round ${round}/${rounds}: starting ${spec.server}`);
+      log(`scenario ${spec.id} (${spec.key}), round ${round}/${rounds}: starting ${spec.server}`);
       const server = await spec.start();
       try {
-        for (const token of spec.tokens.slice(0, 3)) await sanityCheck(mcpUrl, token, spec.expectSub(token));
+        for (const token of spec.tokens.slice(0, 3)) await sanityCheck(mcpUrl, spec.era, token, spec.expectSub(token));
         const workMicroseconds = target === undefined ? undefined : await tuneWork(mcpUrl, settings.connections, target.requestsPerSecond, log);
         const extraHeaders: Record<string, string> = workMicroseconds === undefined ? {} : { 'x-bench-work-us': String(workMicroseconds) };
         dynamo.reset();
         const jwksBefore = factory.jwksHits();
+        let cpuStart = 0;
+        let cpuUsed = 0;
         const load = await measure(
           {
             url: mcpUrl,
             method: 'POST',
-            headers: { ...MCP_HEADERS, authorization: `Bearer ${busy.token}`, ...extraHeaders },
-            body: WHOAMI_BODY,
+            headers: { ...WHOAMI_REQUEST[spec.era].headers, authorization: `Bearer ${busy.token}`, ...extraHeaders },
+            body: WHOAMI_REQUEST[spec.era].body,
             connections: settings.connections,
             tokenPool: spec.tokens.length > 1 ? spec.tokens : undefined,
           },
           settings.warmupSeconds,
           perRoundSeconds,
+          { before: () => (cpuStart = cpuMicroseconds(server.pid)), after: () => (cpuUsed = cpuMicroseconds(server.pid) - cpuStart) },
         );
-        const previous = collected.get(spec.n);
+        const previous = collected.get(spec.id);
         const dynamoCommands = { ...(previous?.dynamoCommands ?? {}) };
         for (const [op, count] of Object.entries(dynamo.snapshot())) dynamoCommands[op] = (dynamoCommands[op] ?? 0) + count;
         const roundLoads = [...(previous?.roundLoads ?? []), load];
         const roundWork = [...(previous?.roundWork ?? []), workMicroseconds];
-        collected.set(spec.n, {
-          n: spec.n,
+        const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests }];
+        collected.set(spec.id, {
+          id: spec.id,
+          era: spec.era,
           key: spec.key,
           title: spec.title,
           server: spec.server,
           load: combine(roundLoads),
           roundLoads,
           roundWork,
+          roundCpu,
+          cpuMicrosecondsPerRequest: perRequest(roundCpu),
           dynamoCommands,
           jwksFetches: (previous?.jwksFetches ?? 0) + factory.jwksHits() - jwksBefore,
           rssAfterLoadMB: rssMB(server.pid),
@@ -263,7 +339,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
           notes: spec.notes,
         });
         log(
-          `  ${load.requestsPerSecond} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}, ` +
+          `  ${load.requestsPerSecond} req/s, server CPU ${perRequest([{ used: cpuUsed, requests: load.totalRequests }])} us/request, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}, ` +
             `DynamoDB ${dynamo.total()}, server CPUs ${procStatus(server.pid, 'Cpus_allowed_list')}`,
         );
       } finally {
@@ -271,18 +347,30 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       }
     }
   }
-  const results: ScenarioResult[] = chosen.filter((spec) => collected.has(spec.n)).map((spec) => {
-    const { roundLoads, roundWork, ...result } = collected.get(spec.n) as ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined> };
+  const results: ScenarioResult[] = chosen.filter((spec) => collected.has(spec.id)).map((spec) => {
+    const { roundLoads, roundWork, roundCpu, ...result } = collected.get(spec.id) as Collected;
     return {
       ...result,
-      rounds: roundLoads.map((l, i) => ({ requestsPerSecond: l.requestsPerSecond, p50: l.latencyMs.p50, p99: l.latencyMs.p99, workMicroseconds: roundWork[i] })),
+      rounds: roundLoads.map((l, i) => ({
+        requestsPerSecond: l.requestsPerSecond,
+        p50: l.latencyMs.p50,
+        p99: l.latencyMs.p99,
+        workMicroseconds: roundWork[i],
+        cpuMicrosecondsPerRequest: perRequest(roundCpu.slice(i, i + 1)),
+      })),
     };
   });
   return {
     results,
     users: users.length,
-    tokenCacheNote: 'scenario 3 runs with TOKEN_CACHE_MAX_ENTRIES=0; scenario 2 with the default cache',
+    tokenCacheNote: 'scenarios 3 and 3m run with TOKEN_CACHE_MAX_ENTRIES=0; 2 and 2m with the default cache',
   };
+}
+
+/** CPU microseconds per completed request over the given measured phases (one decimal). */
+function perRequest(phases: Array<{ used: number; requests: number }>): number {
+  const requests = phases.reduce((a, p) => a + p.requests, 0);
+  return requests > 0 ? Math.round((phases.reduce((a, p) => a + p.used, 0) / requests) * 10) / 10 : 0;
 }
 
 /**
@@ -292,7 +380,8 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
  */
 async function tuneWork(url: string, connections: number, targetRps: number, log: (line: string) => void): Promise<number> {
   const periodAt = async (work: number) => {
-    const load = await measure({ url, method: 'POST', headers: { ...MCP_HEADERS, 'x-bench-work-us': String(work) }, body: WHOAMI_BODY, connections }, 0, 1);
+    const { headers, body } = WHOAMI_REQUEST['2025-11-25'];
+    const load = await measure({ url, method: 'POST', headers: { ...headers, 'x-bench-work-us': String(work) }, body, connections }, 0, 1);
     return 1e6 / Math.max(1, load.requestsPerSecond);
   };
   const goal = 1e6 / targetRps;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 
 /**
@@ -49,6 +49,7 @@ export class InMemoryOAuthProvider implements OAuthClientProvider {
   private expectedState?: string;
   private code?: string;
   private stepUp?: StepUp;
+  private discovery?: OAuthDiscoveryState;
 
   /** Every authorization URL the SDK built, in order (for assertions). */
   readonly authorizationUrls: URL[] = [];
@@ -111,7 +112,21 @@ export class InMemoryOAuthProvider implements OAuthClientProvider {
     return this.verifier;
   }
 
+  /**
+   * RFC 9728 / RFC 8414 discovery results, kept for the session. The v2 SDK also records here which
+   * authorization server an authorization was started with, and refuses to redeem the code at another
+   * (SEP-2352, the mix-up defence on the callback leg).
+   */
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.discovery = state;
+  }
+
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
+  }
+
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
     if (scope === 'all' || scope === 'client') this.info = undefined;
     if (scope === 'all' || scope === 'tokens') this.stored = undefined;
     if (scope === 'all' || scope === 'verifier') this.verifier = undefined;
@@ -147,6 +162,17 @@ export class InMemoryOAuthProvider implements OAuthClientProvider {
     const code = response.searchParams.get('code');
     if (!code) throw new Error('authorization response without a code');
     this.code = code;
+  }
+
+  /**
+   * The last authorization response's parameters (`code`, `state`, `iss`), once: the v2 SDK client checks `iss` itself
+   * (RFC 9207) in `transport.finishAuth(params)`.
+   */
+  takeCallbackParams(): URLSearchParams {
+    const response = this.authorizationResponses[this.authorizationResponses.length - 1];
+    this.takeCode();
+    if (!response) throw new Error('no authorization response captured');
+    return response.searchParams;
   }
 
   /** The code from the last authorization response, once (for `transport.finishAuth`). */

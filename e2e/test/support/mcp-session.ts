@@ -1,3 +1,4 @@
+import { Client as V2Client, StreamableHTTPClientTransport as V2Transport, UnauthorizedError as V2UnauthorizedError } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -51,40 +52,76 @@ export function recordingFetch(log: RecordedRequest[], provider: InMemoryOAuthPr
  * the call fails with `UnauthorizedError`, the provider holds the code from the browser leg, and the
  * session calls `transport.finishAuth(code)` and tries again.
  */
+/**
+ * Which MCP SDK client runs the session: `v1` (`@modelcontextprotocol/sdk` 1.x, the 2025-11-25 handshake), or the v2
+ * client (`@modelcontextprotocol/client`) pinned to 2026-07-28 (`v2-modern`) or negotiating (`v2-auto`).
+ */
+export type ClientSdk = 'v1' | 'v2-modern' | 'v2-auto';
+
+/** What the sessions use of either SDK's client and transport (the same calls in both). */
+interface SessionClient {
+  connect(transport: never): Promise<void>;
+  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<unknown>;
+  listTools(): Promise<{ tools: Array<{ name: string }> }>;
+  close(): Promise<void>;
+  getNegotiatedProtocolVersion?(): string | undefined;
+}
+interface SessionTransport {
+  finishAuth(codeOrCallback: string | URLSearchParams): Promise<void>;
+}
+
 export class McpSession {
   readonly log: RecordedRequest[] = [];
-  client!: Client;
-  transport!: StreamableHTTPClientTransport;
+  client!: SessionClient;
+  transport!: SessionTransport;
   /** How many times the user had to go through the browser (finishAuth calls). */
   authorizations = 0;
 
   private constructor(
     readonly mcpUrl: string,
     readonly provider: InMemoryOAuthProvider,
+    readonly sdk: ClientSdk,
   ) {}
 
-  static async connect(mcpUrl: string, provider: InMemoryOAuthProvider): Promise<McpSession> {
-    const session = new McpSession(mcpUrl, provider);
+  static async connect(mcpUrl: string, provider: InMemoryOAuthProvider, sdk: ClientSdk = 'v1'): Promise<McpSession> {
+    const session = new McpSession(mcpUrl, provider, sdk);
     await session.open();
     return session;
   }
 
-  private newTransport(): StreamableHTTPClientTransport {
-    return new StreamableHTTPClientTransport(new URL(this.mcpUrl), { authProvider: this.provider, fetch: recordingFetch(this.log, this.provider) });
+  private newClient(): { client: SessionClient; transport: SessionTransport & object } {
+    const url = new URL(this.mcpUrl);
+    const options = { authProvider: this.provider, fetch: recordingFetch(this.log, this.provider) };
+    if (this.sdk === 'v1') return { client: new Client({ name: 'e2e-sdk-client', version: '1.0.0' }) as unknown as SessionClient, transport: new StreamableHTTPClientTransport(url, options) };
+    const mode = this.sdk === 'v2-modern' ? { pin: '2026-07-28' as const } : ('auto' as const);
+    return {
+      client: new V2Client({ name: 'e2e-sdk-v2-client', version: '1.0.0' }, { versionNegotiation: { mode } }) as unknown as SessionClient,
+      transport: new V2Transport(url, options),
+    };
+  }
+
+  /** Redeems the code the browser leg brought back (the v2 client gets the whole callback, to check `iss` itself). */
+  private finishAuth(): Promise<void> {
+    return this.transport.finishAuth(this.sdk === 'v1' ? this.provider.takeCode() : this.provider.takeCallbackParams());
+  }
+
+  private isUnauthorized(error: unknown): boolean {
+    return error instanceof UnauthorizedError || error instanceof V2UnauthorizedError;
   }
 
   private async open(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      this.transport = this.newTransport();
-      this.client = new Client({ name: 'e2e-sdk-client', version: '1.0.0' });
+      const { client, transport } = this.newClient();
+      this.client = client;
+      this.transport = transport;
       try {
-        await this.client.connect(this.transport);
+        await this.client.connect(transport as never);
         return;
       } catch (error) {
-        if (!(error instanceof UnauthorizedError) || attempt > 0) throw error;
+        if (!this.isUnauthorized(error) || attempt > 0) throw error;
         // The browser leg has run inside redirectToAuthorization: redeem the code, then connect again
         // (a started transport cannot be restarted).
-        await this.transport.finishAuth(this.provider.takeCode());
+        await this.finishAuth();
         this.authorizations++;
         await this.client.close().catch(() => undefined);
       }
@@ -95,8 +132,8 @@ export class McpSession {
     try {
       return (await this.client.callTool({ name, arguments: args })) as CallToolResult;
     } catch (error) {
-      if (!(error instanceof UnauthorizedError)) throw error;
-      await this.transport.finishAuth(this.provider.takeCode());
+      if (!this.isUnauthorized(error)) throw error;
+      await this.finishAuth();
       this.authorizations++;
       return (await this.client.callTool({ name, arguments: args })) as CallToolResult;
     }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { Readable } from 'node:stream';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InsufficientScope, scopesOutside } from '@mcp-cognito/oauth';
@@ -90,6 +91,12 @@ export class McpEndpoint implements OnModuleInit, OnApplicationShutdown {
         // The response closes before it finished: the client went away (a finished answer closes after `finish`).
         onClientGone: (callback) => reply.raw.once('close', () => !reply.raw.writableFinished && callback()),
       });
+      if (answer.stream !== undefined) {
+        const stream = answer.stream;
+        reply.raw.once('close', () => void stream.cancel().catch(() => undefined));
+        await reply.code(answer.status).headers(answer.headers).send(Readable.fromWeb(stream as Parameters<typeof Readable.fromWeb>[0]));
+        return;
+      }
       await reply.code(answer.status).headers(answer.headers).send(answer.body);
     } catch (err) {
       this.logger.error({ event: 'mcp.request_failed', reqId: request.id, err }, 'MCP request failed');

@@ -30,6 +30,8 @@ export interface EndpointAnswer {
   status: number;
   headers: Record<string, string>;
   body?: string;
+  /** An SSE stream (`text/event-stream`), passed through as it comes (e.g. `subscriptions/listen`); cancel it when the client goes away. */
+  stream?: ReadableStream<Uint8Array>;
 }
 
 export interface ProtocolEndpointOptions {
@@ -217,6 +219,8 @@ export class ProtocolEndpoint {
   private async fromResponse(response: Response): Promise<EndpointAnswer> {
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));
+    // A stream answers as it goes (and may stay open): never buffered.
+    if (response.body !== null && (headers['content-type'] ?? '').startsWith('text/event-stream')) return { status: response.status, headers, stream: response.body };
     const body = response.body === null ? undefined : await response.text();
     return { status: response.status, headers, body: body === '' ? undefined : body };
   }

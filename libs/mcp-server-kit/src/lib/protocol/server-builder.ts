@@ -20,13 +20,14 @@ export interface McpServerSpec<Deps> {
 
 /**
  * Cache hints of the 2026-07-28 cacheable results (MCP "Caching"): what is the same for every caller may be `public`
- * and kept a few minutes (the tool and template lists, discovery); anything derived from the caller is `private` and
+ * and kept a few minutes (the tool, prompt and template lists, discovery); anything derived from the caller is `private` and
  * not kept (`resources/list` lists the caller's own items; each resource sets its own read hint). 2025-era results
  * carry no hints.
  */
 const SHARED: CacheHint = { ttlMs: 300_000, cacheScope: 'public' };
 const CACHE_HINTS = {
   'tools/list': SHARED,
+  'prompts/list': SHARED,
   'resources/templates/list': SHARED,
   'server/discover': SHARED,
   'resources/list': { ttlMs: 0, cacheScope: 'private' },
@@ -47,7 +48,8 @@ export function principalOf(ctx: Pick<ServerContext, 'http'>): Principal {
  */
 export function buildMcpServer<Deps>(spec: McpServerSpec<Deps>): McpServer {
   const server = new McpServer(spec.info, {
-    capabilities: { tools: {}, ...(spec.resources.length > 0 ? { resources: {} } : {}) },
+    // Prompts are declared (and listed, empty) so that every cacheable list of MCP 2026-07-28 answers, with its hints.
+    capabilities: { tools: {}, prompts: {}, ...(spec.resources.length > 0 ? { resources: {} } : {}) },
     ...(spec.instructions !== undefined ? { instructions: spec.instructions } : {}),
     cacheHints: CACHE_HINTS,
   });
