@@ -34,7 +34,7 @@ export class SecurityStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
-  readonly secrets: Record<Exclude<SecretKey, 'originVerify'>, secretsmanager.Secret>;
+  readonly secrets: Record<SecretKey, secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: SecurityStackProps) {
     super(scope, id, props);
