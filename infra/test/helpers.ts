@@ -26,6 +26,11 @@ export function buildTestApp(
   stage: StageName = 'dev',
   options: BuildOptions & { nag?: boolean; overrides?: StageOverrides } = {},
 ): McpStacks & { app: App } {
+  // aws-cdk-lib validates every template against the CloudFormation resource schemas at synth (a WebAssembly
+  // engine, ~10 s per app here). The cdk-nag suite (`nag: true`) keeps it on for both stages and asserts it
+  // reports nothing; the other suites test template content and skip it.
+  if (options.nag) delete process.env['CDK_VALIDATION'];
+  else process.env['CDK_VALIDATION'] = 'false';
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'infra-test-')),
     context: { 'aws:cdk:disable-asset-staging': true },
