@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { gatewayEnvSchema, toolsEnvSchema } from '@mcp-cognito/config';
 import { pathsOf, ROUTES, type ServiceName } from '@mcp-cognito/routing';
@@ -32,10 +34,16 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
   const templates = {} as Record<ServiceName, Template>;
   const prodTemplates = {} as Record<ServiceName, Template>;
 
+  let assemblyDir: string;
+  const stackIds = {} as Record<ServiceName, string>;
+
   beforeAll(() => {
     const stacks = buildTestApp('dev');
     templates['auth-gateway'] = Template.fromStack(stacks.gateway);
     templates['mcp-tools'] = Template.fromStack(stacks.tools);
+    assemblyDir = stacks.app.synth().directory;
+    stackIds['auth-gateway'] = stacks.gateway.artifactId;
+    stackIds['mcp-tools'] = stacks.tools.artifactId;
     const prod = buildTestApp('prod');
     prodTemplates['auth-gateway'] = Template.fromStack(prod.gateway);
     prodTemplates['mcp-tools'] = Template.fromStack(prod.tools);
@@ -209,8 +217,13 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
   });
 
   describe('runtime, draining and deployment safety', () => {
-    it.each(SERVICES)('%s: ARM64 (Graviton) Linux tasks', (service) => {
+    it.each(SERVICES)('%s: ARM64 (Graviton) Linux tasks, from an image asset built for linux/arm64 out of its own Dockerfile', (service) => {
       templates[service].hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+      const manifest = JSON.parse(readFileSync(join(assemblyDir, `${stackIds[service]}.assets.json`), 'utf8')) as {
+        dockerImages: Record<string, { source: { dockerFile: string; platform?: string } }>;
+      };
+      const images = Object.values(manifest.dockerImages);
+      expect(images.map((i) => [i.source.dockerFile, i.source.platform])).toEqual([[`apps/${service}/Dockerfile`, 'linux/arm64']]);
     });
 
     it.each(SERVICES)('%s: deregistration delay >= shutdown grace < stopTimeout (drain before SIGTERM, SIGKILL after the grace)', (service) => {
