@@ -67,7 +67,8 @@ describe('placeholder guard: synth refuses a non-dev stage with placeholder valu
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'src/main.ts'], {
       cwd: join(root, 'infra'),
       env: {
-        ...process.env,
+        // the test runner's own ts-node settings (Nx sets some to load jest.config.cts) must not leak into the app's
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TS_NODE_'))),
         TS_NODE_PROJECT: 'tsconfig.app.json',
         TS_NODE_BASEURL: '..',
         TS_NODE_TRANSPILE_ONLY: 'true',
