@@ -67,7 +67,7 @@ describe('security stack: Cognito and the secrets', () => {
   });
 
   it('key secrets hold no key material in the template: generated placeholders (JWK sets) or generated values (cookie)', () => {
-    for (const key of ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret'] as const) {
+    for (const key of ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret', 'refreshTokenKeys'] as const) {
       const [[, secret]] = resourcesOf(dev, 'AWS::SecretsManager::Secret').filter(([, r]) => r.Properties['Name'] === secretName('dev', key));
       expect(secret.Properties['SecretString']).toBeUndefined();
       expect(secret.Properties['GenerateSecretString']).toBeDefined();

@@ -32,6 +32,7 @@ export const SSM_KEYS = {
   tokenEncryptionKeysSecretArn: 'security/token-encryption-keys-secret-arn',
   storageEncryptionKeysSecretArn: 'security/storage-encryption-keys-secret-arn',
   cookieSecretArn: 'security/cookie-secret-arn',
+  refreshTokenKeysSecretArn: 'security/refresh-token-keys-secret-arn',
   // service stacks (read by the monitoring stack's dashboard)
   gatewayTargetGroupFullName: 'gateway/target-group-full-name',
   gatewayEcsServiceName: 'gateway/ecs-service-name',
@@ -55,6 +56,7 @@ export const SECRET_KEYS = {
   tokenEncryptionKeys: 'token-encryption-keys',
   storageEncryptionKeys: 'storage-encryption-keys',
   cookieSecret: 'cookie-secret',
+  refreshTokenKeys: 'refresh-token-keys',
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;

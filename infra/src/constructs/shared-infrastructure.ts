@@ -22,6 +22,7 @@ const SECRET_ARN_PARAMS: Record<SecretKey, SsmKey> = {
   tokenEncryptionKeys: 'tokenEncryptionKeysSecretArn',
   storageEncryptionKeys: 'storageEncryptionKeysSecretArn',
   cookieSecret: 'cookieSecretArn',
+  refreshTokenKeys: 'refreshTokenKeysSecretArn',
 };
 
 /**

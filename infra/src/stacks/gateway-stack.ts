@@ -47,6 +47,7 @@ export class GatewayStack extends Stack {
         TOKEN_ENCRYPTION_KEYS: secret('tokenEncryptionKeys'),
         STORAGE_ENCRYPTION_KEYS: secret('storageEncryptionKeys'),
         COOKIE_SECRET: secret('cookieSecret'),
+        REFRESH_TOKEN_KEYS: secret('refreshTokenKeys'),
       },
       alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.gateway },
       ...shared.serviceDefaults(),
