@@ -3,6 +3,7 @@
 //   mcp-cognito/<stage>/gateway-signing-keys    GATEWAY_SIGNING_KEYS     ES256 private JWK Set
 //   mcp-cognito/<stage>/token-encryption-keys   TOKEN_ENCRYPTION_KEYS    A256GCM ("dir") JWK Set
 //   mcp-cognito/<stage>/storage-encryption-keys STORAGE_ENCRYPTION_KEYS  A256GCM ("dir") JWK Set
+//   mcp-cognito/<stage>/refresh-token-keys      REFRESH_TOKEN_KEYS       HS256 oct JWK Set (MACs refresh tokens)
 // Key material is generated on this machine and written with the AWS CLI; it never enters a
 // CloudFormation template or the repo.
 //
@@ -15,10 +16,12 @@
 //   --rotate   add a new key that nobody uses yet: signing key with status "next" (published in
 //              the JWKS, never signs); encryption key appended last (decrypts, never encrypts)
 //   --promote  the new key takes over: signing key active, previous ones "retired"; encryption key
-//              moved first (encrypts from now on), previous ones still decrypt
+//              moved first (encrypts from now on), previous ones still decrypt; the same for the
+//              refresh-token MAC key (the first MACs, every key verifies: libs/tokens mac-keys.ts)
 //   --prune    drop retired signing keys / encryption keys other than the first. Only after the
 //              longest lifetime of what they protected (access tokens; for STORAGE_ENCRYPTION_KEYS
-//              the refresh-token lifetime, since grants keep Cognito tokens encrypted that long)
+//              and REFRESH_TOKEN_KEYS the refresh-token lifetime, since grants keep Cognito tokens
+//              encrypted, and refresh tokens carry MACs, that long)
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,11 +48,14 @@ const newKey = {
   },
   tok: () => ({ kty: 'oct', k: randomBytes(32).toString('base64url'), kid: `tok-${randomUUID().slice(0, 8)}`, alg: 'dir', use: 'enc' }),
   sto: () => ({ kty: 'oct', k: randomBytes(32).toString('base64url'), kid: `sto-${randomUUID().slice(0, 8)}`, alg: 'dir', use: 'enc' }),
+  // kid: 1-32 of [A-Za-z0-9_-] (it travels in the refresh token)
+  rtk: () => ({ kty: 'oct', k: randomBytes(32).toString('base64url'), kid: `rt-${randomUUID().slice(0, 8)}`, alg: 'HS256', use: 'sig' }),
 };
 const SECRETS = [
   { name: `mcp-cognito/${stage}/gateway-signing-keys`, make: newKey.sig, isSigning: true },
   { name: `mcp-cognito/${stage}/token-encryption-keys`, make: newKey.tok, isSigning: false },
   { name: `mcp-cognito/${stage}/storage-encryption-keys`, make: newKey.sto, isSigning: false },
+  { name: `mcp-cognito/${stage}/refresh-token-keys`, make: newKey.rtk, isSigning: false },
 ];
 
 function aws(...cmd) {

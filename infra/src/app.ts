@@ -1,9 +1,12 @@
 import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { assertDeployable } from './config/deployable';
 import { stackName } from './config/names';
 import { stageConfig, type StageConfig, type StageOverrides } from './config/stages';
+import { assertTimeoutChain } from './config/timeouts';
 import { DataStack } from './stacks/data-stack';
 import { GatewayStack, type ServiceStackProps } from './stacks/gateway-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { SecurityStack } from './stacks/security-stack';
 import { ToolsStack } from './stacks/tools-stack';
@@ -20,21 +23,24 @@ export interface McpStacks {
   security: SecurityStack;
   gateway: GatewayStack;
   tools: ToolsStack;
+  monitoring: MonitoringStack;
 }
 
 export interface BuildOptions {
   /** Per-service overrides (tests swap the image or change sizing). */
   gateway?: Partial<Omit<ServiceStackProps, 'config'>> & { config?: Partial<StageConfig> };
   tools?: Partial<Omit<ServiceStackProps, 'config'>> & { config?: Partial<StageConfig> };
-  originVerifyVersionId?: string;
   wafRefresh?: string;
 }
 
 /**
  * Every stack of one stage. Stacks are independent CloudFormation stacks that find each other
  * through SSM parameters; the only deploy-order constraints are the ones docs/deploy.md lists.
+ * Refuses placeholder configuration ({@link assertDeployable}) and an inconsistent timeout chain.
  */
 export function buildStacks(app: App, config: StageConfig, options: BuildOptions = {}): McpStacks {
+  assertDeployable(config);
+  assertTimeoutChain();
   const env: Environment = { account: config.account, region: config.region };
   const tags = { project: 'mcp-cognito', stage: config.stage };
   const common = (part: Parameters<typeof stackName>[1]) => ({
@@ -54,25 +60,23 @@ export function buildStacks(app: App, config: StageConfig, options: BuildOptions
     env,
     config,
     wafRegion: WAF_REGION,
-    originVerifyVersionId: options.originVerifyVersionId,
     wafRefresh: options.wafRefresh,
   });
   const security = new SecurityStack(app, stackName(config.stage, 'Security'), { ...common('Security'), env, config });
   const gateway = new GatewayStack(app, stackName(config.stage, 'Gateway'), {
     ...common('Gateway'),
     env,
-    originVerifyVersionId: options.originVerifyVersionId,
     ...options.gateway,
     config: { ...config, ...options.gateway?.config },
   });
   const tools = new ToolsStack(app, stackName(config.stage, 'Tools'), {
     ...common('Tools'),
     env,
-    originVerifyVersionId: options.originVerifyVersionId,
     ...options.tools,
     config: { ...config, ...options.tools?.config },
   });
-  return { config, waf, data, network, security, gateway, tools };
+  const monitoring = new MonitoringStack(app, stackName(config.stage, 'Monitoring'), { ...common('Monitoring'), env, config, wafRegion: WAF_REGION });
+  return { config, waf, data, network, security, gateway, tools, monitoring };
 }
 
 /** Reads the stage and overrides from CDK context (`-c stage=prod -c account=...`). */
@@ -85,14 +89,14 @@ export function configFromContext(app: App): { config: StageConfig; options: Bui
     account: ctx('account'),
     region: ctx('region'),
     domainName: ctx('domainName'),
-    certificateArn: ctx('certificateArn'),
-    originDomainName: ctx('originDomainName'),
-    originCertificateArn: ctx('originCertificateArn'),
+    hostedZoneId: ctx('hostedZoneId'),
+    hostedZoneName: ctx('hostedZoneName'),
     cognitoDomainPrefix: ctx('cognitoDomainPrefix'),
+    alarmEmail: ctx('alarmEmail'),
   };
   return {
     config: stageConfig(ctx('stage') ?? 'dev', overrides),
-    options: { originVerifyVersionId: ctx('originVerifyVersion'), wafRefresh: ctx('wafRefresh') },
+    options: { wafRefresh: ctx('wafRefresh') },
   };
 }
 

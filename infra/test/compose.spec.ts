@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { gatewayEnvSchema, loadGatewayConfig, loadToolsConfig, toolsEnvSchema } from '@mcp-cognito/config';
+import { gatewayEnvSchema, loadGatewayConfig, loadMcpServerConfig, mcpServerEnvSchema } from '@mcp-cognito/config';
 import { parseEncryptionKeyRing, parseSigningKeySet } from '@mcp-cognito/tokens';
 import { buildServiceEnvironments, type DevSecrets } from '@mcp-cognito/dev-stack';
 import { workspaceRoot } from '../src/config/workspace';
@@ -41,7 +41,7 @@ function localIdpVariables(): string[] {
 
 const ACCEPTED: Record<string, string[]> = {
   'auth-gateway': [...Object.keys(gatewayEnvSchema.shape), ...AWS_SDK_VARIABLES],
-  'mcp-tools': [...Object.keys(toolsEnvSchema.shape), ...AWS_SDK_VARIABLES],
+  'mcp-tools': [...Object.keys(mcpServerEnvSchema.shape), ...AWS_SDK_VARIABLES],
   'local-idp': localIdpVariables(),
 };
 
@@ -136,7 +136,7 @@ describe('docker-compose.yml', () => {
     const files = Object.fromEntries(SECRETS.map((n) => [`${n}_FILE`, join(dir, n)]));
     const gatewayEnv = { ...files, COGNITO_USER_POOL_ID: 'local_devpool', COGNITO_CLIENT_ID: 'c', COGNITO_DOMAIN: 'http://127.0.0.1:9000', GATEWAY_ISSUER: 'http://127.0.0.1:3000', MCP_RESOURCES: 'http://127.0.0.1:3001/mcp' };
     const gateway = loadGatewayConfig(gatewayEnv);
-    const tools = loadToolsConfig({ ...gatewayEnv, MCP_RESOURCE: 'http://127.0.0.1:3001/mcp' });
+    const tools = loadMcpServerConfig('mcp-tools', { ...gatewayEnv, MCP_RESOURCE: 'http://127.0.0.1:3001/mcp' });
     return Promise.all([
       parseSigningKeySet(gateway.keys.signingKeys),
       parseEncryptionKeyRing(gateway.keys.tokenEncryptionKeys),

@@ -19,11 +19,13 @@ function synthAndReport(app: App): ValidationReport {
 }
 
 describe('cdk-nag AwsSolutions (runs on every synth, main.ts)', () => {
-  it.each(['dev', 'prod'] as const)('%s: no unacknowledged finding', (stage) => {
+  it.each(['dev', 'prod'] as const)('%s: no unacknowledged finding, and the CloudFormation schema validation (cfn-lint rules) reports nothing', (stage) => {
     const { app } = buildTestApp(stage, { nag: true });
     const report = synthAndReport(app);
     expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
     expect(report.pluginReports.every((r) => r.conclusion === 'success')).toBe(true);
+    // aws-cdk-lib's built-in validator ran (errors and warnings of the CloudFormation resource schemas and lint rules)
+    expect(report.pluginReports.map((r) => r.pluginName)).toContain('CloudFormation Validate');
   });
 
   it('every acknowledgement is narrow (resource-level, IAM findings by finding id) and carries a specific reason', () => {

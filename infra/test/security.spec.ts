@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { secretName, ssmName } from '../src/config/names';
-import { buildTestApp, resourcesOf } from './helpers';
+import { buildTestApp, PROD_OVERRIDES, resourcesOf } from './helpers';
 
 describe('security stack: Cognito and the secrets', () => {
   let dev: Template;
@@ -34,6 +34,7 @@ describe('security stack: Cognito and the secrets', () => {
       Scopes: [Match.objectLike({ ScopeName: 'read' }), Match.objectLike({ ScopeName: 'write' })],
     });
     dev.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'mcp-cognito-dev' });
+    prod.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: PROD_OVERRIDES.cognitoDomainPrefix });
   });
 
   it('gateway app client: confidential, authorization code only (no implicit), the five scopes, /callback, revocation, no user-existence errors', () => {
@@ -52,8 +53,9 @@ describe('security stack: Cognito and the secrets', () => {
     expect(JSON.stringify(p['CallbackURLs'])).toMatch(/"\/callback"\]/);
     expect(JSON.stringify(p['CallbackURLs'])).toContain('networkpublicbaseurl');
     const [, prodClient] = resourcesOf(prod, 'AWS::Cognito::UserPoolClient')[0];
-    expect(prodClient.Properties['CallbackURLs']).toEqual(['https://mcp.example.com/callback']);
-    expect(prodClient.Properties['LogoutURLs']).toEqual(['https://mcp.example.com/consent/signed-out']);
+    // a custom domain (prod): callback and logout on it, fixed in the template
+    expect(prodClient.Properties['CallbackURLs']).toEqual([`https://${PROD_OVERRIDES.domainName}/callback`]);
+    expect(prodClient.Properties['LogoutURLs']).toEqual([`https://${PROD_OVERRIDES.domainName}/consent/signed-out`]);
     expect(prodClient.Properties['AccessTokenValidity']).toBe(60);
   });
 
@@ -65,7 +67,7 @@ describe('security stack: Cognito and the secrets', () => {
   });
 
   it('key secrets hold no key material in the template: generated placeholders (JWK sets) or generated values (cookie)', () => {
-    for (const key of ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret'] as const) {
+    for (const key of ['gatewaySigningKeys', 'tokenEncryptionKeys', 'storageEncryptionKeys', 'cookieSecret', 'refreshTokenKeys'] as const) {
       const [[, secret]] = resourcesOf(dev, 'AWS::SecretsManager::Secret').filter(([, r]) => r.Properties['Name'] === secretName('dev', key));
       expect(secret.Properties['SecretString']).toBeUndefined();
       expect(secret.Properties['GenerateSecretString']).toBeDefined();

@@ -15,9 +15,10 @@ export const SSM_KEYS = {
   albSecurityGroupId: 'network/alb-security-group-id',
   clusterName: 'network/ecs-cluster-name',
   publicBaseUrl: 'network/public-base-url',
-  originVerifySecretArn: 'network/origin-verify-secret-arn',
+  albFullName: 'network/alb-full-name',
   // WAF stack (us-east-1)
   webAclArn: 'waf/web-acl-arn',
+  cloudFrontCertificateArn: 'waf/cloudfront-certificate-arn',
   // data stack
   tableName: 'data/table-name',
   tableArn: 'data/table-arn',
@@ -31,6 +32,12 @@ export const SSM_KEYS = {
   tokenEncryptionKeysSecretArn: 'security/token-encryption-keys-secret-arn',
   storageEncryptionKeysSecretArn: 'security/storage-encryption-keys-secret-arn',
   cookieSecretArn: 'security/cookie-secret-arn',
+  refreshTokenKeysSecretArn: 'security/refresh-token-keys-secret-arn',
+  // service stacks (read by the monitoring stack's dashboard)
+  gatewayTargetGroupFullName: 'gateway/target-group-full-name',
+  gatewayEcsServiceName: 'gateway/ecs-service-name',
+  toolsTargetGroupFullName: 'tools/target-group-full-name',
+  toolsEcsServiceName: 'tools/ecs-service-name',
 } as const;
 
 export type SsmKey = keyof typeof SSM_KEYS;
@@ -49,7 +56,7 @@ export const SECRET_KEYS = {
   tokenEncryptionKeys: 'token-encryption-keys',
   storageEncryptionKeys: 'storage-encryption-keys',
   cookieSecret: 'cookie-secret',
-  originVerify: 'origin-verify',
+  refreshTokenKeys: 'refresh-token-keys',
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;
@@ -58,12 +65,29 @@ export function secretName(stage: StageName, key: SecretKey): string {
   return `${PROJECT}/${stage}/${SECRET_KEYS[key]}`;
 }
 
-export type StackPart = 'Waf' | 'Data' | 'Network' | 'Security' | 'Gateway' | 'Tools';
+/** Every stack of a stage, in first-deploy order (docs/deploy.md); infra/scripts/affected-stacks.mjs uses the same list. */
+export const STACK_PARTS = ['Waf', 'Data', 'Network', 'Security', 'Gateway', 'Tools', 'Monitoring'] as const;
+
+export type StackPart = (typeof STACK_PARTS)[number];
 
 /** CloudFormation stack names: `McpCognito-Dev-Gateway`; the Nx deploy targets match `McpCognito-*-Gateway`. */
 export function stackName(stage: StageName, part: StackPart): string {
   return `McpCognito-${stage.charAt(0).toUpperCase()}${stage.slice(1)}-${part}`;
 }
 
-/** The header CloudFront adds and the ALB listener rules require (value: the origin-verify secret). */
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+/**
+ * CloudWatch alarm names: `mcp-cognito-<stage>-<name>`. Deterministic, so the dashboard (monitoring
+ * stack) lists the service stacks' alarms by name without a cross-stack reference.
+ */
+export function alarmName(stage: StageName, name: string): string {
+  return `${PROJECT}-${stage}-${name}`;
+}
+
+/**
+ * The stage's alarm topic (SNS) in `region`: one in the stage region (monitoring stack) and one in
+ * us-east-1 for the WAF alarm (CloudWatch alarms can only notify a topic of their own region). Service
+ * stacks address it by this name, so they deploy before the monitoring stack without a lookup.
+ */
+export function alarmTopicName(stage: StageName): string {
+  return `${PROJECT}-${stage}-alarms`;
+}

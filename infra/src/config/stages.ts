@@ -5,7 +5,7 @@ export type StageName = 'dev' | 'prod';
 
 /** Per-service sizing and scaling. */
 export interface ServiceSizing {
-  /** Fargate CPU units. @default 256 */
+  /** Fargate CPU units (ARM64/Graviton tasks). */
   cpu: number;
   /** Fargate memory (MiB). */
   memoryMiB: number;
@@ -18,19 +18,18 @@ export interface ServiceSizing {
 }
 
 /**
- * A custom public domain. Without one the stage is reached at the CloudFront default domain
- * (`dxxxx.cloudfront.net`), whose TLS policy CloudFront fixes at TLSv1, and CloudFront talks to the
- * ALB over HTTP (still restricted to CloudFront by prefix list + origin secret header).
+ * A custom public domain in a Route 53 public hosted zone. The app creates everything else: the
+ * CloudFront certificate in us-east-1 (WAF stack), the ALB's certificate for `origin.<domainName>`
+ * in the stage region, the alias records, and uses `https://<domainName>` as issuer, MCP resource and
+ * Cognito callback base. Without one the stage runs on `https://dxxxx.cloudfront.net` (dev only).
  */
 export interface CustomDomain {
-  /** Public host name, e.g. `mcp.example.com`: the issuer becomes `https://<domainName>`. */
+  /** Public host name, e.g. `mcp.acme.com`: the issuer becomes `https://<domainName>`. */
   domainName: string;
-  /** ACM certificate for `domainName` in **us-east-1** (CloudFront only reads certificates there). */
-  certificateArn: string;
-  /** Host name CloudFront uses to reach the ALB over HTTPS, e.g. `origin.mcp.example.com` (a DNS record to the ALB). */
-  originDomainName: string;
-  /** ACM certificate for `originDomainName` in the stage's region (ALB HTTPS listener). */
-  originCertificateArn: string;
+  /** Id of the public hosted zone that holds `domainName` (e.g. `Z0123456789ABCDEFGHIJ`). */
+  hostedZoneId: string;
+  /** Name of that hosted zone (e.g. `acme.com`); `domainName` must be it or under it. */
+  hostedZoneName: string;
 }
 
 /** Cognito hosted UI domain: a prefix under `amazoncognito.com`, or a custom domain. */
@@ -38,16 +37,52 @@ export type CognitoDomainConfig =
   | { kind: 'prefix'; prefix: string }
   | { kind: 'custom'; domainName: string; /** us-east-1 ACM certificate */ certificateArn: string };
 
+/**
+ * WAF rate limits: requests per key per 5 minutes (WAF's evaluation window; WAF's minimum is 10).
+ * Per client IP unless the name says otherwise (docs/waf.md).
+ */
+export interface RateLimits {
+  register: number;
+  token: number;
+  authorize: number;
+  consent: number;
+  revoke: number;
+  callback: number;
+  /** `/mcp` per bearer token (the Authorization header value): one agent session. */
+  mcpPerToken: number;
+  /** `/mcp` per IP: unauthenticated floods and many tokens from one address (set high: offices share NAT addresses). */
+  mcpPerIp: number;
+}
+
+/** Alarm thresholds (docs/operations.md explains each alarm). */
+export interface AlarmThresholds {
+  /** 5xx responses as a percentage of requests (ALB-wide and per service), over 3 consecutive minutes. */
+  fiveXxPercent: number;
+  /** p99 target response time per service, milliseconds, over 5 consecutive minutes. */
+  p99LatencyMs: { gateway: number; tools: number };
+  /** Refresh tokens replayed after rotation (grant revoked each time), per 5 minutes. */
+  refreshReusePer5Min: number;
+  /** Failed Cognito calls, per 5 minutes. */
+  upstreamErrorsPer5Min: number;
+  /** Requests the WebACL blocked, per 5 minutes. */
+  wafBlockedPer5Min: number;
+  /** DynamoDB read + write throttle events on the table, per 5 minutes. */
+  dynamoThrottlesPer5Min: number;
+  /** Requests a service answered 503 because the table did not answer in time, per 5 minutes. */
+  storageUnavailablePer5Min: number;
+}
+
 export interface StageConfig {
   stage: StageName;
-  /** Region of everything but the WAF (which CloudFront requires in us-east-1). */
+  /** Region of everything but the WAF stack (which CloudFront requires in us-east-1). */
   region: string;
   /** Optional: pin stacks to an account (`-c account=123456789012`). Synth never needs it. */
   account?: string;
   /** Two AZs, named explicitly so that synth needs no AZ lookup. @default `<region>a`, `<region>b` */
   availabilityZones: [string, string];
-  /** NAT gateways (0 is not allowed: tasks run in private subnets and reach AWS APIs through NAT). */
+  /** NAT gateways (at least 1: tasks reach Cognito, ECR's API and Secrets Manager through NAT). */
   natGateways: number;
+  /** @default none: the CloudFront default domain (allowed for `dev` only, see config/deployable.ts). */
   customDomain?: CustomDomain;
   cognitoDomain: CognitoDomainConfig;
   cognito: {
@@ -65,18 +100,22 @@ export interface StageConfig {
   allowedOrigins: string[];
   gateway: ServiceSizing;
   tools: ServiceSizing;
-  /** Retention of service, VPC flow-log and custom-resource logs. */
+  /** Retention of service, WAF, VPC flow-log and custom-resource logs. */
   logRetentionDays: 7 | 14 | 30 | 60 | 90 | 180 | 365;
   /** Days before ALB/CloudFront access-log objects expire. */
   accessLogExpirationDays: number;
+  /** Versioning on the access-log bucket (objects cannot be silently overwritten or deleted). */
+  accessLogVersioning: boolean;
   /** `ALL` or only `REJECT`ed flows (cheaper) in the VPC flow log. */
   flowLogTraffic: 'ALL' | 'REJECT';
   /** Removal policy of stateful resources (table, key, user pool, secrets, log groups). */
   removalPolicy: RemovalPolicy;
-  /** DynamoDB deletion protection and Cognito deletion protection. */
+  /** Deletion protection of the table, the user pool and the ALB. */
   deletionProtection: boolean;
-  /** WAF rate limits: requests per IP per 5 minutes (WAF's evaluation window) on the named path. */
-  rateLimits: { register: number; token: number; authorize: number };
+  rateLimits: RateLimits;
+  alarms: AlarmThresholds;
+  /** E-mail address subscribed to the alarm topics (both regions). @default none: subscribe by hand */
+  alarmEmail?: string;
   /** CloudFront price class: `PriceClass_100` (NA+EU) is the cheapest. */
   priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -84,12 +123,18 @@ export interface StageConfig {
 
 const small: ServiceSizing = { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2, cpuTargetPercent: 60 };
 
+/**
+ * The default Cognito hosted-UI prefix of a stage. Prefixes are global across all AWS accounts, so
+ * for any stage but dev this shipped value is a placeholder (config/deployable.ts refuses it).
+ */
+export const DEFAULT_COGNITO_PREFIX = (stage: StageName) => `mcp-cognito-${stage}`;
+
 const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { availabilityZones?: [string, string] }> = {
   dev: {
     stage: 'dev',
     region: 'eu-west-1',
     natGateways: 1,
-    cognitoDomain: { kind: 'prefix', prefix: 'mcp-cognito-dev' },
+    cognitoDomain: { kind: 'prefix', prefix: DEFAULT_COGNITO_PREFIX('dev') },
     cognito: {
       selfSignUpEnabled: false,
       mfa: 'OPTIONAL',
@@ -104,10 +149,20 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
     tools: small,
     logRetentionDays: 14,
     accessLogExpirationDays: 30,
+    accessLogVersioning: false,
     flowLogTraffic: 'REJECT',
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
-    rateLimits: { register: 100, token: 1000, authorize: 500 },
+    rateLimits: { register: 100, token: 1000, authorize: 500, consent: 300, revoke: 300, callback: 500, mcpPerToken: 3000, mcpPerIp: 10000 },
+    alarms: {
+      fiveXxPercent: 5,
+      p99LatencyMs: { gateway: 2000, tools: 5000 },
+      refreshReusePer5Min: 5,
+      upstreamErrorsPer5Min: 10,
+      wafBlockedPer5Min: 500,
+      dynamoThrottlesPer5Min: 10,
+      storageUnavailablePer5Min: 5,
+    },
     priceClass: 'PriceClass_100',
     logLevel: 'debug',
   },
@@ -115,13 +170,9 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
     stage: 'prod',
     region: 'eu-west-1',
     natGateways: 2,
-    customDomain: {
-      domainName: 'mcp.example.com',
-      certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
-      originDomainName: 'origin.mcp.example.com',
-      originCertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000001',
-    },
-    cognitoDomain: { kind: 'prefix', prefix: 'mcp-cognito-prod' },
+    // Placeholders (RFC 2606 names): synth refuses them until overridden (-c domainName=... or edit here).
+    customDomain: { domainName: 'mcp.example.com', hostedZoneId: 'Z00000000000000000000', hostedZoneName: 'example.com' },
+    cognitoDomain: { kind: 'prefix', prefix: DEFAULT_COGNITO_PREFIX('prod') },
     cognito: {
       selfSignUpEnabled: false,
       mfa: 'REQUIRED',
@@ -136,10 +187,20 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
     tools: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 10, cpuTargetPercent: 50 },
     logRetentionDays: 90,
     accessLogExpirationDays: 365,
+    accessLogVersioning: true,
     flowLogTraffic: 'ALL',
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
-    rateLimits: { register: 100, token: 2000, authorize: 1000 },
+    rateLimits: { register: 100, token: 2000, authorize: 1000, consent: 600, revoke: 600, callback: 1000, mcpPerToken: 6000, mcpPerIp: 20000 },
+    alarms: {
+      fiveXxPercent: 2,
+      p99LatencyMs: { gateway: 1500, tools: 5000 },
+      refreshReusePer5Min: 5,
+      upstreamErrorsPer5Min: 10,
+      wafBlockedPer5Min: 1000,
+      dynamoThrottlesPer5Min: 10,
+      storageUnavailablePer5Min: 5,
+    },
     priceClass: 'PriceClass_100',
     logLevel: 'info',
   },
@@ -149,26 +210,26 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
 export interface StageOverrides {
   account?: string;
   region?: string;
+  /** Custom domain: `domainName`, `hostedZoneId` and `hostedZoneName` come together. */
   domainName?: string;
-  certificateArn?: string;
-  originDomainName?: string;
-  originCertificateArn?: string;
+  hostedZoneId?: string;
+  hostedZoneName?: string;
   cognitoDomainPrefix?: string;
+  alarmEmail?: string;
 }
 
-/** The configuration of `name`, with command-line overrides applied. Throws on an unknown stage. */
+/** The configuration of `name`, with command-line overrides applied. Throws on an unknown stage or a partial domain. */
 export function stageConfig(name: string, overrides: StageOverrides = {}): StageConfig {
   if (!(name in STAGES)) throw new Error(`unknown stage "${name}" (expected one of: ${Object.keys(STAGES).join(', ')})`);
   const base = STAGES[name as StageName];
   const region = overrides.region ?? base.region;
-  const customDomain =
-    overrides.domainName && overrides.certificateArn && overrides.originDomainName && overrides.originCertificateArn
-      ? {
-          domainName: overrides.domainName,
-          certificateArn: overrides.certificateArn,
-          originDomainName: overrides.originDomainName,
-          originCertificateArn: overrides.originCertificateArn,
-        }
+  const domainKeys = [overrides.domainName, overrides.hostedZoneId, overrides.hostedZoneName];
+  if (domainKeys.some(Boolean) && !domainKeys.every(Boolean)) {
+    throw new Error('a custom domain needs all three of -c domainName=... -c hostedZoneId=... -c hostedZoneName=...');
+  }
+  const customDomain: CustomDomain | undefined =
+    overrides.domainName && overrides.hostedZoneId && overrides.hostedZoneName
+      ? { domainName: overrides.domainName, hostedZoneId: overrides.hostedZoneId, hostedZoneName: overrides.hostedZoneName }
       : base.customDomain;
   const cognitoDomain: CognitoDomainConfig = overrides.cognitoDomainPrefix
     ? { kind: 'prefix', prefix: overrides.cognitoDomainPrefix }
@@ -180,5 +241,6 @@ export function stageConfig(name: string, overrides: StageOverrides = {}): Stage
     availabilityZones: base.availabilityZones && region === base.region ? base.availabilityZones : [`${region}a`, `${region}b`],
     customDomain,
     cognitoDomain,
+    alarmEmail: overrides.alarmEmail ?? base.alarmEmail,
   };
 }

@@ -1,13 +1,13 @@
 import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ROUTES, type ServiceName } from '@mcp-cognito/routing';
-import { ORIGIN_VERIFY_HEADER } from '../config/names';
 
 /**
- * ALB quota: at most 5 condition values per rule, counted across all its conditions. Every rule also
- * carries the one-value origin-verify header condition, so 4 path patterns fit in a rule.
+ * ALB quota: at most 5 condition values per rule, counted across all its conditions. The ALB is
+ * internal and reached only through CloudFront's VPC origin, so a rule needs no header condition: all 5
+ * values are path patterns.
  */
-export const MAX_PATHS_PER_RULE = 4;
+export const MAX_PATHS_PER_RULE = 5;
 
 /** A rule's priorities step from the route's base priority; the next route starts 10 higher. */
 const MAX_RULES_PER_ROUTE = 10;
@@ -37,14 +37,9 @@ export interface RouteRulesProps {
   service: ServiceName;
   listener: elbv2.IApplicationListener;
   targetGroup: elbv2.IApplicationTargetGroup;
-  /** Value CloudFront sends in the origin-verify header (a Secrets Manager dynamic reference). */
-  originVerifyValue: string;
 }
 
-/**
- * Forwards the service's paths to its target group, but only for requests that carry the
- * origin-verify header: the ALB answers everything else with its default 403.
- */
+/** Forwards the service's paths to its target group; the listener answers every other path with its default 404. */
 export class RouteRules extends Construct {
   readonly rules: elbv2.ApplicationListenerRule[];
 
@@ -55,10 +50,7 @@ export class RouteRules extends Construct {
         new elbv2.ApplicationListenerRule(this, `Rule${rule.priority}`, {
           listener: props.listener,
           priority: rule.priority,
-          conditions: [
-            elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [props.originVerifyValue]),
-            elbv2.ListenerCondition.pathPatterns(rule.paths),
-          ],
+          conditions: [elbv2.ListenerCondition.pathPatterns(rule.paths)],
           action: elbv2.ListenerAction.forward([props.targetGroup]),
         }),
     );

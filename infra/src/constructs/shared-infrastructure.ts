@@ -1,8 +1,8 @@
 import {
   Annotations,
   Fn,
-  SecretValue,
   Stack,
+  aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
@@ -10,22 +10,25 @@ import {
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { secretName, type SecretKey, type SsmKey } from '../config/names';
+import type { SecretKey, SsmKey } from '../config/names';
 import type { StageConfig } from '../config/stages';
+import { TIMEOUTS } from '../config/timeouts';
+import { alarmTopicAction } from './alarm-topic';
 import { readParameter } from './shared-parameters';
 
-const SECRET_ARN_PARAMS: Record<Exclude<SecretKey, 'originVerify'>, SsmKey> = {
+const SECRET_ARN_PARAMS: Record<SecretKey, SsmKey> = {
   cognitoClientSecret: 'cognitoClientSecretArn',
   gatewaySigningKeys: 'gatewaySigningKeysSecretArn',
   tokenEncryptionKeys: 'tokenEncryptionKeysSecretArn',
   storageEncryptionKeys: 'storageEncryptionKeysSecretArn',
   cookieSecret: 'cookieSecretArn',
+  refreshTokenKeys: 'refreshTokenKeysSecretArn',
 };
 
 /**
  * What a service stack needs from the shared stacks, imported by SSM parameter name only (no
  * CloudFormation exports, no lookups): VPC, cluster, ALB listener and its security group, the
- * table, the public base URL and Cognito's ids.
+ * table, the public base URL, Cognito's ids; and the stage's alarm topic, by its fixed name.
  */
 export class SharedInfrastructure extends Construct {
   readonly vpc: ec2.IVpc;
@@ -39,11 +42,12 @@ export class SharedInfrastructure extends Construct {
   readonly userPoolId: string;
   readonly userPoolClientId: string;
   readonly cognitoDomainUrl: string;
-  /** Dynamic reference to the origin-verify secret (by name), for the listener rules' header condition. */
-  readonly originVerifyValue: string;
+  readonly albFullName: string;
+  /** The stage's alarm topic in this region (created by the monitoring stack; addressed by name). */
+  readonly alarmAction: cloudwatch.IAlarmAction;
   private readonly config: StageConfig;
 
-  constructor(scope: Construct, id: string, props: { config: StageConfig; originVerifyVersionId?: string }) {
+  constructor(scope: Construct, id: string, props: { config: StageConfig }) {
     super(scope, id);
     const { config } = props;
     this.config = config;
@@ -72,31 +76,32 @@ export class SharedInfrastructure extends Construct {
     this.userPoolId = read('userPoolId');
     this.userPoolClientId = read('userPoolClientId');
     this.cognitoDomainUrl = read('cognitoDomainUrl');
-    this.originVerifyValue = SecretValue.secretsManager(secretName(config.stage, 'originVerify'), {
-      versionId: props.originVerifyVersionId,
-    }).unsafeUnwrap();
+    this.albFullName = read('albFullName');
+    this.alarmAction = alarmTopicAction(this, config.stage);
   }
 
   /**
    * A secret of the security stack, by its complete ARN from SSM: grants name exactly that ARN
    * (no `-??????` wildcard suffix).
    */
-  secret(key: Exclude<SecretKey, 'originVerify'>): secretsmanager.ISecret {
+  secret(key: SecretKey): secretsmanager.ISecret {
     return secretsmanager.Secret.fromSecretCompleteArn(this, `Secret-${key}`, readParameter(this, this.config.stage, SECRET_ARN_PARAMS[key]));
   }
 
   /**
    * The props of `McpFargateService` that come from the shared infrastructure and the stage, the same for
-   * both services (only the table actions differ). Creates no constructs.
+   * both services (each one's table access comes from libs/contracts by its service name). Creates no constructs.
    */
-  serviceDefaults(tableActions: readonly string[]) {
+  serviceDefaults() {
     return {
-      table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, actions: [...tableActions] },
+      stage: this.config.stage,
+      table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, region: Stack.of(this).region },
       vpc: this.vpc,
       cluster: this.cluster,
       listener: this.listener,
       albSecurityGroup: this.albSecurityGroup,
-      originVerifyValue: this.originVerifyValue,
+      albFullName: this.albFullName,
+      alarmAction: this.alarmAction,
       logRetention: this.config.logRetentionDays as logs.RetentionDays,
       removalPolicy: this.config.removalPolicy,
     };
@@ -110,6 +115,8 @@ export class SharedInfrastructure extends Construct {
     const region = Stack.of(this).region;
     return {
       NODE_ENV: 'production',
+      // Drain on SIGTERM (config/timeouts.ts: deregistration delay >= this < stopTimeout).
+      SHUTDOWN_GRACE_MS: String(TIMEOUTS.shutdownGraceMs),
       HOST: '0.0.0.0',
       PORT: String(port),
       LOG_LEVEL: logLevel,

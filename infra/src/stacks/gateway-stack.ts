@@ -8,20 +8,9 @@ import { SERVICE_PORTS } from './network-stack';
 
 export interface ServiceStackProps extends StackProps {
   config: StageConfig;
-  /** @default the app's Dockerfile as a Docker image asset */
+  /** @default the app's Dockerfile as a Docker image asset (linux/arm64) */
   image?: ecs.ContainerImage;
-  originVerifyVersionId?: string;
 }
-
-/** What the gateway does on the table (libs/storage repositories + the DescribeTable health check). */
-export const GATEWAY_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:DescribeTable',
-];
 
 /** auth-gateway on Fargate: deployable alone (`nx run infra:deploy-gateway`). */
 export class GatewayStack extends Stack {
@@ -30,7 +19,7 @@ export class GatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const shared = new SharedInfrastructure(this, 'Shared', { config, originVerifyVersionId: props.originVerifyVersionId });
+    const shared = new SharedInfrastructure(this, 'Shared', { config });
     const port = SERVICE_PORTS['auth-gateway'];
     const base = shared.publicBaseUrl;
     const secret = (key: Parameters<SharedInfrastructure['secret']>[0]) => ecs.Secret.fromSecretsManager(shared.secret(key));
@@ -58,8 +47,10 @@ export class GatewayStack extends Stack {
         TOKEN_ENCRYPTION_KEYS: secret('tokenEncryptionKeys'),
         STORAGE_ENCRYPTION_KEYS: secret('storageEncryptionKeys'),
         COOKIE_SECRET: secret('cookieSecret'),
+        REFRESH_TOKEN_KEYS: secret('refreshTokenKeys'),
       },
-      ...shared.serviceDefaults(GATEWAY_TABLE_ACTIONS),
+      alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.gateway },
+      ...shared.serviceDefaults(),
     });
   }
 }

@@ -2,7 +2,6 @@ import {
   CfnOutput,
   Duration,
   RemovalPolicy,
-  SecretValue,
   Stack,
   Validations,
   type StackProps,
@@ -13,40 +12,39 @@ import {
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
   aws_logs as logs,
+  aws_route53 as route53,
+  aws_route53_targets as targets,
   aws_s3 as s3,
-  aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER, secretName, ssmName } from '../config/names';
+import { ssmName } from '../config/names';
 import type { StageConfig } from '../config/stages';
+import { TIMEOUTS } from '../config/timeouts';
 import { CloudFrontPrefixList, CrossRegionParameter } from '../constructs/sdk-lookups';
 import { publishParameter } from '../constructs/shared-parameters';
 
 export interface NetworkStackProps extends StackProps {
   config: StageConfig;
-  /** Region of the WAF stack (CloudFront WebACLs live in us-east-1). */
+  /** Region of the WAF stack (CloudFront WebACLs and certificates live in us-east-1). */
   wafRegion: string;
-  /**
-   * Version id of the origin-verify secret to use; pass a new one (`-c originVerifyVersion=<VersionId>`)
-   * after rotating the secret so CloudFormation re-resolves it. @default the AWSCURRENT version
-   */
-  originVerifyVersionId?: string;
-  /** Change to re-read the WebACL ARN from us-east-1 (after the WebACL was replaced). @default '0' */
+  /** Change to re-read the WebACL ARN (and certificate ARN) from us-east-1 after they were replaced. @default '0' */
   wafRefresh?: string;
 }
 
 /** Ports the services listen on (auth-gateway 3000, mcp-tools 3001: the libs/config defaults). */
 export const SERVICE_PORTS = { 'auth-gateway': 3000, 'mcp-tools': 3001 } as const;
 
-/** Priority of the rule that answers 404 to verified CloudFront requests for paths no service owns. */
-export const NOT_FOUND_RULE_PRIORITY = 1000;
+/** Host name CloudFront uses (SNI, certificate check) for the ALB of a custom-domain stage. */
+export const originHostName = (domainName: string) => `origin.${domainName}`;
 
 /**
- * Edge and network: VPC (2 AZs, NAT per stage, flow log), ECS cluster, an internet-facing ALB that
- * only CloudFront can reach (origin-facing prefix list on its security group + a secret header that
- * every listener rule requires; the default action is a fixed 403), and CloudFront (HTTPS only,
- * security headers, caching disabled, every viewer header/cookie/query forwarded - `Authorization`
- * included - WAF attached). The services add their own target groups and rules to the listener.
+ * Edge and network: VPC (2 AZs, NAT per stage, DynamoDB and S3 gateway endpoints, flow log), ECS
+ * cluster, an **internal** ALB that only CloudFront reaches (CloudFront VPC origin; its security group
+ * admits only CloudFront's origin-facing prefix list; no public address, no shared header secret), and
+ * CloudFront (HTTPS only, security headers, caching disabled, every viewer header/cookie/query forwarded -
+ * `Authorization` included - WAF attached). With a custom domain: HTTPS from CloudFront to the ALB
+ * (`origin.<domain>` certificate), the CloudFront alias and both DNS records. The services add their own
+ * target groups and rules to the listener.
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
@@ -59,8 +57,10 @@ export class NetworkStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const retention = config.logRetentionDays as logs.RetentionDays;
+    const domain = config.customDomain;
 
     // ---- VPC -------------------------------------------------------------------------------
+    // The public subnets hold only the NAT gateways (and the internet gateway CloudFront VPC origins require).
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       availabilityZones: config.availabilityZones,
       natGateways: config.natGateways,
@@ -68,6 +68,11 @@ export class NetworkStack extends Stack {
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
+      // Gateway endpoints are free: DynamoDB traffic (every request) and S3 (ECR image layers) skip the NAT.
+      gatewayEndpoints: {
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] },
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] },
+      },
       flowLogs: {
         flowLog: {
           destination: ec2.FlowLogDestination.toCloudWatchLogs(
@@ -90,7 +95,13 @@ export class NetworkStack extends Stack {
       enforceSSL: true,
       // CloudFront standard logging (legacy) writes with ACLs.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(config.accessLogExpirationDays) }],
+      versioned: config.accessLogVersioning,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(config.accessLogExpirationDays),
+          noncurrentVersionExpiration: config.accessLogVersioning ? Duration.days(config.accessLogExpirationDays) : undefined,
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(accessLogs).acknowledge({
@@ -98,38 +109,20 @@ export class NetworkStack extends Stack {
       reason: 'This bucket is the destination of the ALB and CloudFront access logs; logging its own access would recurse.',
     });
 
-    // ---- origin secret --------------------------------------------------------------------
-    // Generated by Secrets Manager at first deploy; the template only holds a dynamic reference.
-    const originVerify = new secretsmanager.Secret(this, 'OriginVerify', {
-      secretName: secretName(config.stage, 'originVerify'),
-      description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds and the ALB rules require`,
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy: config.removalPolicy,
-    });
-    Validations.of(originVerify).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotated by the documented procedure (docs/deploy.md "Rotating secrets"): CloudFront and the listener rules of three stacks ' +
-        'must pick up the new version together, which a rotation Lambda cannot do.',
-    });
-    const originVerifyValue = SecretValue.secretsManager(originVerify.secretArn, {
-      versionId: props.originVerifyVersionId,
-    }).unsafeUnwrap(); // a {{resolve:secretsmanager:...}} dynamic reference, not the value
-
-    // ---- ALB ------------------------------------------------------------------------------
-    const domain = config.customDomain;
+    // ---- internal ALB -----------------------------------------------------------------------
     const https = domain !== undefined;
     const listenerPort = https ? 443 : 80;
     const cloudFrontPrefixList = new CloudFrontPrefixList(this, 'CloudFrontPrefixList', { logRetention: retention });
     const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
       vpc: this.vpc,
-      description: 'ALB: inbound from CloudFront origin-facing servers only; outbound to the service ports in the VPC',
+      description: 'Internal ALB: inbound from CloudFront (VPC origin) only; outbound to the service ports in the VPC',
       allowAllOutbound: false,
     });
+    // VPC-origin traffic arrives from CloudFront's origin-facing ranges; nothing else (not even the VPC) may connect.
     albSecurityGroup.addIngressRule(
       ec2.Peer.prefixList(cloudFrontPrefixList.prefixListId),
       ec2.Port.tcp(listenerPort),
-      'CloudFront origin-facing (managed prefix list)',
+      'CloudFront origin-facing (managed prefix list): the VPC origin',
     );
     albSecurityGroup.addEgressRule(
       ec2.Peer.ipv4(this.vpc.vpcCidrBlock),
@@ -139,33 +132,31 @@ export class NetworkStack extends Stack {
 
     this.alb = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: this.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup: albSecurityGroup,
       dropInvalidHeaderFields: true,
-      // MCP's GET /mcp is a server-sent-event stream: give it more than the 60 s default.
-      idleTimeout: Duration.seconds(120),
+      deletionProtection: config.deletionProtection,
+      idleTimeout: Duration.millis(TIMEOUTS.albIdleMs),
     });
     this.alb.logAccessLogs(accessLogs, 'alb');
+
+    const zone = domain
+      ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: domain.hostedZoneId, zoneName: domain.hostedZoneName })
+      : undefined;
+    const originCertificate =
+      domain && zone
+        ? new acm.Certificate(this, 'OriginCertificate', { domainName: originHostName(domain.domainName), validation: acm.CertificateValidation.fromDns(zone) })
+        : undefined;
 
     this.listener = this.alb.addListener('Listener', {
       port: listenerPort,
       protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      certificates: domain ? [acm.Certificate.fromCertificateArn(this, 'OriginCertificate', domain.originCertificateArn)] : undefined,
+      certificates: originCertificate ? [originCertificate] : undefined,
       sslPolicy: https ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
       open: false,
-      // Anything that is not a routed path with the right origin header: 403.
-      defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
-    });
-    // Verified CloudFront requests for a path no service owns (libs/routing `routeFor` -> undefined): 404.
-    new elbv2.ApplicationListenerRule(this, 'NotFoundRule', {
-      listener: this.listener,
-      priority: NOT_FOUND_RULE_PRIORITY,
-      conditions: [
-        elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, [originVerifyValue]),
-        elbv2.ListenerCondition.pathPatterns(['/*']),
-      ],
-      action: elbv2.ListenerAction.fixedResponse(404, { contentType: 'application/json', messageBody: '{"error":"not_found"}' }),
+      // Only CloudFront reaches the ALB; a path no service owns (libs/routing `routeFor` -> undefined) is a 404.
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'application/json', messageBody: '{"error":"not_found"}' }),
     });
 
     // ---- CloudFront -----------------------------------------------------------------------
@@ -189,15 +180,28 @@ export class NetworkStack extends Stack {
       removeHeaders: ['Server', 'X-Powered-By'],
     });
 
-    const origin = new origins.HttpOrigin(domain ? domain.originDomainName : this.alb.loadBalancerDnsName, {
+    // CloudFront VPC origin: CloudFront reaches the internal ALB through an endpoint in this VPC, never over
+    // the internet. With a custom domain the hop is HTTPS with TLS 1.2 to `origin.<domain>` (certificate
+    // above); without one no public certificate can name the ALB, so dev's hop is HTTP inside AWS's network.
+    const origin = origins.VpcOrigin.withApplicationLoadBalancer(this.alb, {
+      vpcOriginName: `mcp-cognito-${config.stage}-alb`,
+      domainName: domain ? originHostName(domain.domainName) : undefined,
       protocolPolicy: https ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       httpPort: 80,
       httpsPort: 443,
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue },
-      readTimeout: Duration.seconds(60),
-      keepaliveTimeout: Duration.seconds(60),
+      readTimeout: Duration.millis(TIMEOUTS.originReadMs),
+      keepaliveTimeout: Duration.millis(TIMEOUTS.originKeepaliveMs),
     });
+
+    const certificateArn = domain
+      ? new CrossRegionParameter(this, 'CloudFrontCertificateArn', {
+          parameterName: ssmName(config.stage, 'cloudFrontCertificateArn'),
+          region: props.wafRegion,
+          logRetention: retention,
+          refreshToken: `${domain.domainName}#${props.wafRefresh ?? '0'}`,
+        }).value
+      : undefined;
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `mcp-cognito ${config.stage}`,
@@ -213,7 +217,7 @@ export class NetworkStack extends Stack {
         compress: false,
       },
       domainNames: domain ? [domain.domainName] : undefined,
-      certificate: domain ? acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn) : undefined,
+      certificate: certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn) : undefined,
       minimumProtocolVersion: https ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: config.priceClass as cloudfront.PriceClass,
@@ -231,30 +235,42 @@ export class NetworkStack extends Stack {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'No custom domain in this stage: the default *.cloudfront.net certificate fixes the viewer minimum at TLSv1. ' +
-          'Stages with customDomain use TLSv1.2_2021 (prod).',
+          'No custom domain in this stage (dev only: config/deployable.ts refuses it elsewhere): the default *.cloudfront.net certificate ' +
+          'fixes the viewer minimum at TLSv1. Stages with customDomain use TLSv1.2_2021.',
       });
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR5',
         reason:
-          'No custom domain in this stage, so no certificate can name the ALB: CloudFront reaches it over HTTP (SG: CloudFront ' +
-          'prefix list only; secret origin header required). Stages with customDomain use HTTPS-only with TLSv1.2 to the origin (prod).',
+          'No custom domain in this stage (dev only), so no public certificate can name the ALB: the origin is a CloudFront VPC origin ' +
+          '(internal ALB, no internet path) spoken to over HTTP inside the AWS network. Stages with customDomain use HTTPS-only with TLSv1.2.',
+      });
+    }
+
+    if (domain && zone) {
+      // The public name -> CloudFront (IPv4 and IPv6); origin.<domain> -> the internal ALB (resolves to private
+      // addresses: it exists for the certificate name CloudFront checks, not for clients).
+      const toDistribution = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      new route53.ARecord(this, 'AliasA', { zone, recordName: domain.domainName, target: toDistribution });
+      new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName: domain.domainName, target: toDistribution });
+      new route53.ARecord(this, 'OriginAlias', {
+        zone,
+        recordName: originHostName(domain.domainName),
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.alb)),
       });
     }
 
     this.publicBaseUrl = domain ? `https://${domain.domainName}` : `https://${this.distribution.distributionDomainName}`;
 
-    // Stack outputs (not exports): what an operator needs for DNS records and smoke tests.
+    // Stack outputs (not exports): what an operator needs for smoke tests.
     new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl, description: 'Issuer; the MCP endpoint is <this>/mcp' });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
-    new CfnOutput(this, 'AlbDnsName', { value: this.alb.loadBalancerDnsName, description: 'Target of the originDomainName record (custom domain)' });
 
     publishParameter(this, config.stage, 'vpcId', this.vpc.vpcId);
     publishParameter(this, config.stage, 'privateSubnetIds', this.vpc.privateSubnets.map((s) => s.subnetId).join(','));
     publishParameter(this, config.stage, 'albListenerArn', this.listener.listenerArn);
     publishParameter(this, config.stage, 'albSecurityGroupId', albSecurityGroup.securityGroupId);
+    publishParameter(this, config.stage, 'albFullName', this.alb.loadBalancerFullName);
     publishParameter(this, config.stage, 'clusterName', cluster.clusterName);
     publishParameter(this, config.stage, 'publicBaseUrl', this.publicBaseUrl);
-    publishParameter(this, config.stage, 'originVerifySecretArn', originVerify.secretArn);
   }
 }

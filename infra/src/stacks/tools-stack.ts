@@ -3,17 +3,9 @@ import type { Construct } from 'constructs';
 import { appImage } from '../constructs/app-image';
 import { McpFargateService } from '../constructs/mcp-fargate-service';
 import { SharedInfrastructure } from '../constructs/shared-infrastructure';
+import { TIMEOUTS } from '../config/timeouts';
 import type { ServiceStackProps } from './gateway-stack';
 import { SERVICE_PORTS } from './network-stack';
-
-/** What mcp-tools does on the table: the notes (NoteRepository) + the DescribeTable health check. No UpdateItem. */
-export const TOOLS_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:DescribeTable',
-];
 
 /** mcp-tools on Fargate: deployable alone (`nx run infra:deploy-tools`). */
 export class ToolsStack extends Stack {
@@ -22,7 +14,7 @@ export class ToolsStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const shared = new SharedInfrastructure(this, 'Shared', { config, originVerifyVersionId: props.originVerifyVersionId });
+    const shared = new SharedInfrastructure(this, 'Shared', { config });
     const port = SERVICE_PORTS['mcp-tools'];
     const base = shared.publicBaseUrl;
 
@@ -35,12 +27,16 @@ export class ToolsStack extends Stack {
       environment: {
         ...shared.commonEnvironment(port, config.logLevel),
         MCP_RESOURCE: `${base}/mcp`,
+        // The tool-call deadline: below CloudFront's origin read timeout (config/timeouts.ts), so a slow tool
+        // ends as a JSON-RPC error from mcp-tools, not as a 504 from the edge.
+        TOOL_CALL_TIMEOUT_MS: String(TIMEOUTS.toolCallMs),
         ...(config.allowedOrigins.length > 0 ? { ALLOWED_ORIGINS: config.allowedOrigins.join(',') } : {}),
       },
       secrets: {
         TOKEN_ENCRYPTION_KEYS: ecs.Secret.fromSecretsManager(shared.secret('tokenEncryptionKeys')),
       },
-      ...shared.serviceDefaults(TOOLS_TABLE_ACTIONS),
+      alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.tools },
+      ...shared.serviceDefaults(),
     });
   }
 }

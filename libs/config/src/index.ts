@@ -16,9 +16,6 @@ export { gatewayEnvSchema, loadGatewayConfig, type GatewayConfig, type GatewayEn
 export {
   mcpServerEnvSchema,
   loadMcpServerConfig,
-  toolsEnvSchema,
-  loadToolsConfig,
   type McpServerConfig,
   type McpServerEnv,
-  type ToolsConfig,
 } from './lib/mcp-server.config';

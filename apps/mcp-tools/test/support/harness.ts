@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { loadToolsConfig } from '@mcp-cognito/config';
+import { loadMcpServerConfig } from '@mcp-cognito/config';
 import {
   authorizeInBrowser,
   buildServiceEnvironments,
@@ -221,7 +221,7 @@ export class ToolsHarness {
 }
 
 async function startApp(env: Record<string, string>, port: number): Promise<NestFastifyApplication> {
-  const app = await createMcpServerApp(loadToolsConfig(env), TOOLS_SERVER);
+  const app = await createMcpServerApp(loadMcpServerConfig('mcp-tools', env), TOOLS_SERVER);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   await app.listen(port, '127.0.0.1');

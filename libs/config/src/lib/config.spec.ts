@@ -1,6 +1,6 @@
 import { ConfigError } from './config-error';
 import { loadGatewayConfig } from './gateway.config';
-import { loadToolsConfig } from './mcp-server.config';
+import { loadMcpServerConfig } from './mcp-server.config';
 
 const jwks = JSON.stringify({ keys: [{ kty: 'oct', k: 'x', kid: 'k1' }] });
 
@@ -111,7 +111,7 @@ describe('configuration is parsed once, with every problem reported together', (
   });
 
   it('parses the tools service environment with its own defaults', () => {
-    const config = loadToolsConfig({
+    const config = loadMcpServerConfig('mcp-tools', {
       COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
       COGNITO_CLIENT_ID: 'gateway-client',
       COGNITO_DOMAIN: 'https://auth.example.com',

@@ -69,11 +69,3 @@ export function loadMcpServerConfig(service: string, env: NodeJS.ProcessEnv = pr
     toolCallTimeoutMs: e.TOOL_CALL_TIMEOUT_MS,
   };
 }
-
-/** mcp-tools' environment: the MCP server environment (kept under this name for the infra and compose checks). */
-export const toolsEnvSchema = mcpServerEnvSchema;
-export type ToolsConfig = McpServerConfig;
-/** mcp-tools' configuration. */
-export function loadToolsConfig(env: NodeJS.ProcessEnv = process.env): McpServerConfig {
-  return loadMcpServerConfig('mcp-tools', env);
-}

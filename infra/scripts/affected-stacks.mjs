@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// Which CDK stacks a change between two git revisions must deploy (the pipeline's "what to deploy" step,
+// .github/workflows/deploy.yml; docs/deploy.md "Pipeline").
+//
+//   node infra/scripts/affected-stacks.mjs --base <rev> --head <rev> [--stage dev] [--repo <dir>] [--format json|list]
+//   node infra/scripts/affected-stacks.mjs --all [--stage dev] [--format list]
+//
+// The answer comes from the Nx project graph and its file map (which project each file belongs to, and
+// which projects each file imports), so it follows the code, not a hand-kept list:
+//   - a changed file counts when it is *deployable*: not a test, spec, snapshot, lint/jest config or doc;
+//     in infra/ only the CDK app itself (infra/src, cdk.json, tsconfig) counts;
+//   - a project's deploy inputs are its deployable files plus, transitively, the projects its deployable
+//     files import (so a library only the tests use does not redeploy anything);
+//   - the Gateway and Tools stacks deploy when their app's inputs or the CDK app's inputs changed; every
+//     other stack deploys when the CDK app's inputs changed (CloudFormation leaves a stack whose template did
+//     not change untouched, so "every infra stack" costs nothing for those that stayed the same);
+//   - package.json, package-lock.json, nx.json and tsconfig.base.json change everything; .dockerignore
+//     changes both images.
+// The tools team's change therefore never redeploys the gateway, and the gateway team's never the tools.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Stacks of a stage in first-deploy order (infra/src/config/names.ts STACK_PARTS; a test keeps them equal). */
+export const STACK_PARTS = ['Waf', 'Data', 'Network', 'Security', 'Gateway', 'Tools', 'Monitoring'];
+
+/** `McpCognito-<Stage>-<Part>` (infra/src/config/names.ts stackName). */
+export const stackName = (stage, part) => `McpCognito-${stage.charAt(0).toUpperCase()}${stage.slice(1)}-${part}`;
+
+/** The Nx project of the CDK app, and the app each service stack ships. */
+const INFRA = 'infra';
+const SERVICE_STACKS = { Gateway: 'auth-gateway', Tools: 'mcp-tools' };
+
+/** Repository files outside every project that change what is deployed. */
+const GLOBAL_INPUTS = {
+  'package.json': STACK_PARTS,
+  'package-lock.json': STACK_PARTS,
+  'nx.json': STACK_PARTS,
+  'tsconfig.base.json': STACK_PARTS,
+  '.dockerignore': Object.keys(SERVICE_STACKS),
+};
+
+/**
+ * Files that never reach a deployment: nx.json's `production` named input excludes them, the apps' images
+ * are built with tsconfig.app.json (no tests), and eslint.config.mjs treats test/ and testing/ as test code.
+ */
+const NOT_DEPLOYED = [
+  /\.(spec|test)\.[cm]?[jt]sx?(\.snap)?$/,
+  /(^|\/)(test|testing)\//,
+  /(^|\/)__snapshots__\//,
+  /(^|\/)jest\.config\.[^/]+$/,
+  /(^|\/)tsconfig\.spec\.json$/,
+  /(^|\/)(eslint\.config\.[cm]?js|\.eslintrc\.json)$/,
+  /(^|\/)test-setup\.[jt]s$/,
+  /\.md$/,
+];
+
+/** Whether `file` of `project` can change what is deployed. */
+export function isDeployable(project, root, file) {
+  if (project === INFRA) {
+    const rel = file.slice(root.length + 1);
+    return (rel.startsWith('src/') && !NOT_DEPLOYED.some((re) => re.test(rel))) || ['cdk.json', 'tsconfig.json', 'tsconfig.app.json'].includes(rel);
+  }
+  return !NOT_DEPLOYED.some((re) => re.test(file));
+}
+
+function parseArgs(argv) {
+  const args = { stage: 'dev', format: 'json', all: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--all') args.all = true;
+    else if (['--base', '--head', '--stage', '--repo', '--format'].includes(a)) args[a.slice(2)] = argv[++i];
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!/^[a-z][a-z0-9-]*$/.test(args.stage)) throw new Error(`invalid --stage "${args.stage}"`);
+  if (!['json', 'list'].includes(args.format)) throw new Error('--format is json or list');
+  if (!args.all && (!args.base || !args.head)) throw new Error('give --base <rev> --head <rev>, or --all');
+  return args;
+}
+
+/** Files that differ between the two revisions (added, changed, deleted; a rename is a delete + an add). */
+function changedFiles(repo, base, head) {
+  const out = execFileSync('git', ['-C', repo, 'diff', '--name-only', '--no-renames', base, head], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return out.split('\n').filter(Boolean);
+}
+
+/**
+ * The Nx project graph of `repo` and, per project, its files with the projects each file imports. The
+ * per-file dependencies are what Nx itself computed; they live in its file-map cache, which this script
+ * points at a private folder (NX_WORKSPACE_DATA_DIRECTORY) so that it reads exactly this run's graph.
+ */
+async function projectGraph(repo) {
+  // A caller may hand a data folder to reuse between runs (the test does, to keep its runtime down).
+  const given = process.env.AFFECTED_STACKS_NX_DATA;
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'affected-stacks-nx-'));
+  Object.assign(process.env, { NX_WORKSPACE_DATA_DIRECTORY: dataDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' });
+  try {
+    process.chdir(repo); // Nx finds its workspace from the working directory when it loads
+    const devkit = createRequire(join(repo, 'package.json'))('@nx/devkit');
+    const graph = await devkit.createProjectGraphAsync({ exitOnError: false });
+    const cache = JSON.parse(readFileSync(join(dataDir, 'file-map.json'), 'utf8'));
+    const files = cache?.fileMap?.projectFileMap;
+    if (!files) throw new Error(`Nx wrote no file map in ${dataDir} (Nx changed its cache format: update infra/scripts/affected-stacks.mjs)`);
+    return { graph, files };
+  } finally {
+    if (!given) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The projects whose deployable files `project` reaches (itself included), through imports of deployable files only. */
+function deployInputs(project, graph, files) {
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name) || !graph.nodes[name]) return;
+    seen.add(name);
+    const root = graph.nodes[name].data.root;
+    for (const f of files[name] ?? []) {
+      if (!isDeployable(name, root, f.file)) continue;
+      for (const dep of f.deps ?? []) {
+        const target = typeof dep === 'string' ? dep : dep.length === 3 ? dep[1] : dep[0];
+        if (!target.startsWith('npm:')) visit(target);
+      }
+    }
+  };
+  visit(project);
+  return seen;
+}
+
+/** The project that owns `file` (longest root prefix), or undefined. */
+function ownerOf(file, graph) {
+  let best;
+  for (const [name, node] of Object.entries(graph.nodes)) {
+    const root = node.data.root;
+    if ((root === '.' || file.startsWith(`${root}/`)) && (!best || root.length > graph.nodes[best].data.root.length)) best = name;
+  }
+  return best;
+}
+
+/**
+ * Selects the stacks of `stage` that the change base..head must deploy, with the reasons.
+ * @returns {{ stage: string, base?: string, head?: string, stacks: string[], reasons: Record<string, string[]> }}
+ */
+export async function affectedStacks({ repo, base, head, stage, all }) {
+  const reasons = Object.fromEntries(STACK_PARTS.map((p) => [p, []]));
+  if (all) {
+    for (const p of STACK_PARTS) reasons[p].push('--all');
+  } else {
+    const changed = changedFiles(repo, base, head);
+    const { graph, files } = await projectGraph(repo);
+    const inputs = {};
+    for (const part of STACK_PARTS) inputs[part] = new Set([...deployInputs(INFRA, graph, files), ...(SERVICE_STACKS[part] ? deployInputs(SERVICE_STACKS[part], graph, files) : [])]);
+    for (const file of changed) {
+      if (GLOBAL_INPUTS[file]) {
+        for (const p of GLOBAL_INPUTS[file]) reasons[p].push(file);
+        continue;
+      }
+      const project = ownerOf(file, graph);
+      if (!project || !isDeployable(project, graph.nodes[project].data.root, file)) continue;
+      for (const p of STACK_PARTS) if (inputs[p].has(project)) reasons[p].push(`${file} (${project})`);
+    }
+  }
+  const selected = STACK_PARTS.filter((p) => reasons[p].length > 0);
+  return {
+    stage,
+    base,
+    head,
+    stacks: selected.map((p) => stackName(stage, p)),
+    reasons: Object.fromEntries(selected.map((p) => [stackName(stage, p), [...new Set(reasons[p])].slice(0, 20)])),
+  };
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  try {
+    const args = parseArgs(process.argv.slice(2));
+    const result = await affectedStacks({ ...args, repo: resolve(args.repo ?? process.cwd()) });
+    process.stdout.write(args.format === 'list' ? `${result.stacks.join(' ')}\n` : `${JSON.stringify(result, null, 2)}\n`);
+  } catch (error) {
+    process.stderr.write(`affected-stacks: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+}
