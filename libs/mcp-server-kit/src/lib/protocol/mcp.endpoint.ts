@@ -31,6 +31,29 @@ function refusedByFastify(error: { statusCode?: number; code?: string }, _reques
 }
 
 /**
+ * The caller as the SDK carries it (`authInfo`, read by handlers as `ctx.http.authInfo`). One frozen object per
+ * verified principal: the verified-token cache hands out the same principal for a token, so a busy client's calls
+ * share it instead of building it (and parsing its audience URL) on every request.
+ */
+const AUTH_INFO = new WeakMap<Principal, AuthInfo>();
+function authInfoOf(principal: Principal): AuthInfo {
+  let authInfo = AUTH_INFO.get(principal);
+  if (authInfo === undefined) {
+    authInfo = Object.freeze({
+      // The token's id, not the token: nothing past the request gate needs, or holds, a usable bearer token.
+      token: principal.jti,
+      clientId: principal.clientId,
+      scopes: Object.freeze([...principal.scopes]) as string[],
+      expiresAt: principal.expiresAt,
+      resource: new URL(principal.audience),
+      extra: Object.freeze({ principal }),
+    });
+    AUTH_INFO.set(principal, authInfo);
+  }
+  return authInfo;
+}
+
+/**
  * The MCP endpoint (streamable HTTP, stateless: no `Mcp-Session-Id`, JSON answers): both protocol eras on one URL
  * ({@link ProtocolEndpoint}). The hot path of the product, so it is a fastify route of its own rather than a Nest
  * controller. {@link McpRequestGate} has run before anything here (Origin, bearer token); here the operation's
@@ -73,15 +96,7 @@ export class McpEndpoint implements OnModuleInit, OnApplicationShutdown {
         return;
       }
     }
-    const authInfo: AuthInfo = {
-      // The token's id, not the token: nothing past the request gate needs, or holds, a usable bearer token.
-      token: principal.jti,
-      clientId: principal.clientId,
-      scopes: [...principal.scopes],
-      expiresAt: principal.expiresAt,
-      resource: new URL(principal.audience),
-      extra: { principal },
-    };
+    const authInfo = authInfoOf(principal);
     try {
       const answer = await this.protocol.handle({
         method: request.method,
