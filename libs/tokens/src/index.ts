@@ -40,6 +40,7 @@ export {
 export type { AccessTokenClaims } from './access-token.format';
 
 export { createAccessTokenSigner, mintAccessToken, MintError } from './mint';
+export { isCanonicalEs256Signature, withLowSSignature } from './ecdsa-low-s';
 export type {
   AccessTokenSigner,
   AccessTokenSignerOptions,

@@ -2,6 +2,7 @@
  * Minting gateway access tokens (RFC 9068) - used by the auth-gateway only.
  */
 import { SignJWT, base64url, decodeJwt } from 'jose';
+import { withLowSSignature } from './ecdsa-low-s';
 import { formatScope, parseScope } from '@mcp-cognito/oauth';
 import { ACCESS_TOKEN_TYP } from './access-token.format';
 import type { AccessTokenClaims } from './access-token.format';
@@ -140,9 +141,11 @@ export async function mintAccessToken(input: MintAccessTokenInput, signer: Acces
     exp,
     cognito_token: await encryptWithKeyRing(input.cognitoAccessToken, signer.tokenEncryptionKeys),
   };
-  const token = await new SignJWT({ ...claims })
+  const signed = await new SignJWT({ ...claims })
     // RFC 9068 §2.1: typ "at+jwt"; RFC 7515 §4.1.4: kid names the key in the published JWKS.
     .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: signer.signingKeys.active.kid })
     .sign(signer.signingKeys.active.privateKey);
+  // One spelling per token: verifiers refuse the high-S twin (ecdsa-low-s.ts).
+  const token = withLowSSignature(signed);
   return { token, jti, issuedAt: iat, expiresAt: exp, expiresIn: exp - iat };
 }

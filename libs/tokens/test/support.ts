@@ -14,6 +14,7 @@ import {
   generateSigningKeySet,
   parseEncryptionKeyRing,
   parseSigningKeySet,
+  withLowSSignature,
 } from '../src/index';
 import type { AccessTokenSigner, AccessTokenVerifierOptions, EncryptionKeyRing, SigningKeySet } from '../src/index';
 
@@ -189,10 +190,13 @@ export async function createGatewayFixture(): Promise<GatewayFixture> {
         clock,
         ...overrides,
       }),
-    signRaw: (claims, header = {}) =>
-      new SignJWT(claims as JWTPayload)
-        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: signingKeys.active.kid, ...header })
-        .sign(signingKeys.active.privateKey),
+    // In the gateway's one spelling (low-S), so that only the check under test can refuse the token.
+    signRaw: async (claims, header = {}) =>
+      withLowSSignature(
+        await new SignJWT(claims as JWTPayload)
+          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: signingKeys.active.kid, ...header })
+          .sign(signingKeys.active.privateKey),
+      ),
     claimsFor: async (cognitoToken, overrides = {}) =>
       applyOverrides(
         {

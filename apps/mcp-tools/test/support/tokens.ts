@@ -1,5 +1,5 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
-import type { SigningKeySet } from '@mcp-cognito/tokens';
+import { withLowSSignature, type SigningKeySet } from '@mcp-cognito/tokens';
 
 /**
  * Re-signs a gateway token with the real gateway key after changing its claims: the signature is valid,
@@ -7,9 +7,10 @@ import type { SigningKeySet } from '@mcp-cognito/tokens';
  */
 export async function resign(token: string, keys: SigningKeySet, mutate: (claims: JWTPayload) => JWTPayload): Promise<string> {
   const header = decodeProtectedHeader(token);
-  return new SignJWT(mutate({ ...decodeJwt(token) }))
+  const signed = await new SignJWT(mutate({ ...decodeJwt(token) }))
     .setProtectedHeader({ alg: 'ES256', typ: header.typ, kid: header.kid })
     .sign(keys.active.privateKey);
+  return withLowSSignature(signed);
 }
 
 /** Flips one character inside the ciphertext part of a compact JWE (the 4th segment). */

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { generateSigningKeySet, parseSigningKeySet } from '../index';
+import { generateSigningKeySet, parseSigningKeySet, withLowSSignature } from '../index';
 import type { AccessTokenVerifier, SigningKeySet } from '../index';
 import { createGatewayFixture, startJwksServer } from '../../test/support';
 import type { GatewayFixture, JwksServer } from '../../test/support';
@@ -27,7 +27,7 @@ afterEach(() => server.close());
 
 async function tokenSignedBy(set: SigningKeySet, kid = set.active.kid): Promise<string> {
   const claims = await fx.claimsFor(await fx.cognito.accessToken());
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(set.active.privateKey);
+  return withLowSSignature(await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(set.active.privateKey));
 }
 
 describe('RFC 7517 JWKS rotation: refetch on unknown kid, rate limited by a cool-down', () => {

@@ -13,6 +13,7 @@ import { decodeProtectedHeader } from 'jose';
 import type { JWTHeaderParameters, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { decodeBase64Url, strictUtf8 } from '../base64url';
 import { nodeKeyObject } from '../node-key';
+import { isCanonicalEs256Signature } from '../ecdsa-low-s';
 import { classifyJoseError } from './jose-errors';
 import type { JwtCheckFailure } from './jose-errors';
 
@@ -36,11 +37,16 @@ export type JwtCheckResult =
   | { ok: false; reason: JwtCheckFailure; detail: string };
 
 /** How each supported JWS algorithm is checked (RFC 7518 §3.3, §3.4), and the only key that fits it. */
-const JWS_ALGORITHMS: Record<string, { hash: string; dsaEncoding?: 'ieee-p1363'; webCrypto: string; fits: (key: KeyObject) => boolean }> = {
+const JWS_ALGORITHMS: Record<
+  string,
+  { hash: string; dsaEncoding?: 'ieee-p1363'; canonical?: (signature: Uint8Array) => boolean; webCrypto: string; fits: (key: KeyObject) => boolean }
+> = {
   ES256: {
     hash: 'sha256',
     // JWS carries ECDSA signatures as R || S (RFC 7518 §3.4), not DER.
     dsaEncoding: 'ieee-p1363',
+    // One spelling per signature: the high-S twin of a valid signature is refused (ecdsa-low-s.ts).
+    canonical: isCanonicalEs256Signature,
     webCrypto: 'ECDSA',
     fits: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
   },
@@ -106,6 +112,7 @@ export async function checkJwt(token: string, getKey: JWTVerifyGetKey, options: 
   if (signature === undefined || payloadBytes === undefined || decodeBase64Url(protectedB64) === undefined) {
     return fail('malformed', 'a segment is not canonical base64url');
   }
+  if (algorithm.canonical !== undefined && !algorithm.canonical(signature)) return fail('bad_signature', 'the signature is not in its canonical (low-S) form');
 
   let key: unknown;
   try {

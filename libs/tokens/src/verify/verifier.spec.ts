@@ -1,10 +1,11 @@
-import { KeyObject, sign } from 'node:crypto';
+import { KeyObject, sign, verify } from 'node:crypto';
 import { SignJWT, exportSPKI, importJWK } from 'jose';
 import type { CryptoKey } from 'jose';
 import { generateSigningKeySet, mintAccessToken, parseSigningKeySet, encryptWithKeyRing, generateEncryptionKeySet, parseEncryptionKeyRing } from '../index';
 import type { AccessTokenVerifier, VerifyResult } from '../index';
 import { COGNITO_CLIENT_ID, GATEWAY_ISSUER, MCP_CLIENT_ID, RESOURCE, USER_SUB, b64json, createGatewayFixture, rsaKey } from '../../test/support';
 import type { GatewayFixture } from '../../test/support';
+import { isCanonicalEs256Signature, lowSEs256Signature } from '../ecdsa-low-s';
 
 let fx: GatewayFixture;
 let verifier: AccessTokenVerifier;
@@ -123,7 +124,7 @@ describe('RFC 9068 §4 access token validation', () => {
     const signedByHand = (header: Record<string, unknown>) => {
       const input = `${b64json({ alg: 'ES256', typ: 'at+jwt', kid: fx.signingKeys.active.kid, ...header })}.${b64json(claims)}`;
       const key = { key: KeyObject.from(fx.signingKeys.active.privateKey as never), dsaEncoding: 'ieee-p1363' as const };
-      return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+      return `${input}.${Buffer.from(lowSEs256Signature(sign('sha256', Buffer.from(input), key))).toString('base64url')}`;
     };
     const crit = signedByHand({ crit: ['x-ext'], 'x-ext': 1 });
     expect(await verifier.verify(crit)).toMatchObject({ ok: false, reason: 'unsupported_alg', detail: expect.stringContaining('crit') });
@@ -148,6 +149,47 @@ describe('RFC 9068 §4 access token validation', () => {
     }
     // ... while the untouched token is fine (the refusals above are about the encoding).
     expect((await verifier.verify(token)).ok).toBe(true);
+  });
+
+  describe('one spelling per token: ES256 signatures in low-S form only (BIP 62 rule; the twin (r, n - s) verifies too)', () => {
+    const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+    const twinOf = (token: string) => {
+      const [h, p, sig] = token.split('.') as [string, string, string];
+      const bytes = Buffer.from(sig, 'base64url');
+      const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
+      const twin = Buffer.concat([bytes.subarray(0, 32), Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex')]);
+      return `${h}.${p}.${twin.toString('base64url')}`;
+    };
+
+    it('every token the gateway mints carries a low-S signature', async () => {
+      for (let i = 0; i < 20; i++) {
+        const { token } = await mint();
+        expect(isCanonicalEs256Signature(Buffer.from(token.split('.')[2] as string, 'base64url'))).toBe(true);
+      }
+    });
+
+    it('the high-S twin of a valid token - a valid ECDSA signature - is refused as bad_signature, the original accepted', async () => {
+      const { token } = await mint();
+      const twin = twinOf(token);
+      expect(twin).not.toBe(token);
+      // The twin really is a valid ECDSA signature over the same input (so only the canonical-form rule refuses it).
+      const [h, p, sig] = twin.split('.') as [string, string, string];
+      const publicKey = KeyObject.from((await importJWK(fx.signingKeys.active.publicJwk, 'ES256')) as never);
+      expect(verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))).toBe(true);
+      expect(await verifier.verify(twin)).toMatchObject({ ok: false, reason: 'bad_signature', detail: expect.stringContaining('low-S') });
+      expect((await verifier.verify(token)).ok).toBe(true);
+    });
+
+    it('r or s of zero, or not below the group order, is refused before any key is used', async () => {
+      const { token } = await mint();
+      const [h, p, sig] = token.split('.') as [string, string, string];
+      const bytes = Buffer.from(sig, 'base64url');
+      const zeroR = Buffer.concat([Buffer.alloc(32), bytes.subarray(32)]);
+      const bigR = Buffer.concat([Buffer.from(P256_N.toString(16), 'hex'), bytes.subarray(32)]);
+      for (const forged of [zeroR, bigR]) {
+        expect(await verifier.verify(`${h}.${p}.${forged.toString('base64url')}`)).toMatchObject({ ok: false, reason: 'bad_signature' });
+      }
+    });
   });
 
   it('RFC 8725 §3.1: a resolver\'s key must have been imported for the algorithm and for verify (not an ECDH key of the same curve)', async () => {
