@@ -122,7 +122,7 @@ describe('token endpoint: authorization_code grant rules', () => {
     await h?.stop();
   });
 
-  it('a code exchange costs 3 DynamoDB requests once the client is known (read code, consume it, create the grant)', async () => {
+  it('a code exchange costs 3 DynamoDB requests once the client is known (read code, create the grant, consume the code)', async () => {
     const fresh = await register(h.url);
     await exchangeCode(h.url, fresh, await obtainCode(h.url, fresh, h.resource, ALICE), h.resource); // first use marks the registration used
     const flow = await obtainCode(h.url, fresh, h.resource, ALICE);
@@ -137,7 +137,7 @@ describe('token endpoint: authorization_code grant rules', () => {
     try {
       const token = await exchangeCode(h.url, fresh, flow, h.resource);
       expect(token.status).toBe(200);
-      expect(commands).toEqual(['GetItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
+      expect(commands).toEqual(['GetItemCommand', 'PutItemCommand', 'UpdateItemCommand']);
     } finally {
       h.instances[0]!.app.get<DynamoClients>(DYNAMO_CLIENTS).doc.middlewareStack.remove('countCodeExchange');
     }
@@ -165,6 +165,57 @@ describe('token endpoint: authorization_code grant rules', () => {
     const refresh = await tokenRequest(h.url, { grant_type: 'refresh_token', refresh_token: first.body['refresh_token'] as string, client_id: client.client_id });
     expect(refresh.status).toBe(400);
     expect(refresh.body['error']).toBe('invalid_grant');
+  });
+
+  it('RFC 6749 §10.5 under races: a replay that arrives while the first redemption is still minting revokes what it issues', async () => {
+    const flow = await obtainCode(h.url, client, h.resource, ALICE);
+    const doc = h.instances[0]!.app.get<DynamoClients>(DYNAMO_CLIENTS).doc;
+    // The first redemption is held right after its code-consuming write (the code now names its grant) until the
+    // replay has been answered: the window in which a replay used to find no grant to revoke.
+    let paused!: () => void;
+    const reachedPause = new Promise<void>((resolve) => (paused = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let armed = true;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (armed && context['commandName'] === 'UpdateItemCommand' && JSON.stringify(args.input).includes('CODE#')) {
+          armed = false;
+          paused();
+          await released;
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'holdFirstRedemption' },
+    );
+    try {
+      const first = exchangeCode(h.url, client, flow, h.resource);
+      await reachedPause;
+      const replay = await exchangeCode(h.url, client, flow, h.resource);
+      expect(replay.status).toBe(400);
+      expect(replay.body['error']).toBe('invalid_grant');
+      release();
+      const winner = await first;
+      expect(winner.status).toBe(200);
+      const refresh = await tokenRequest(h.url, { grant_type: 'refresh_token', refresh_token: winner.body['refresh_token'] as string, client_id: client.client_id });
+      expect(refresh.status).toBe(400);
+      expect(refresh.body['error']).toBe('invalid_grant');
+    } finally {
+      release();
+      doc.middlewareStack.remove('holdFirstRedemption');
+    }
+  });
+
+  it('RFC 6749 §10.5: of concurrent redemptions of one code, one wins and, being replayed, ends with its grant revoked', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const flow = await obtainCode(h.url, client, h.resource, ALICE);
+      const answers = await Promise.all([0, 1, 2].map(() => exchangeCode(h.url, client, flow, h.resource)));
+      const winners = answers.filter((a) => a.status === 200);
+      expect(winners).toHaveLength(1);
+      const refresh = await tokenRequest(h.url, { grant_type: 'refresh_token', refresh_token: winners[0]!.body['refresh_token'] as string, client_id: client.client_id });
+      expect(refresh.body['error']).toBe('invalid_grant');
+    }
   });
 
   it('a code redeemed by another client is invalid_grant', async () => {

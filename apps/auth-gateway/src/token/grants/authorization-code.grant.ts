@@ -17,7 +17,7 @@ import type { GrantHandler } from './grant-handler';
 /**
  * `grant_type=authorization_code` (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3, RFC 7636 §4.6, RFC 8707 §2.2).
  * Every check runs against a read of the code first, so a request that fails validation changes nothing; only then
- * is the code consumed by one conditional write.
+ * is the grant created and the code consumed (one conditional write), in that order (RFC 6749 §10.5 under races).
  */
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
@@ -55,27 +55,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
       throw new InvalidTarget('resource does not match the authorization request.');
     }
 
+    // RFC 6749 §10.5 under races: the grant exists BEFORE the code names it. A replay that finds the code consumed
+    // then always finds the grant it names and revokes it, even while this request is still minting; the other order
+    // left a window in which the replay found no grant and the first redemption's tokens lived on.
     const grantId = newGrantId();
-    const consumed = await this.repos.authorizationCodes.consume(codeHash, { grantId });
-    if (consumed.status !== 'ok') {
-      if (consumed.status === 'replayed') await this.replayed(consumed.record.clientId, consumed.record.grantId);
-      throw new InvalidGrant('The authorization code is invalid, expired or already used.', `code ${consumed.status}`);
-    }
-    this.events.emit('authorization_code.consumed', { client_id: client.clientId, sub: record.sub, grant: grantReference(grantId) });
-
     const now = epochSeconds(this.clock);
     const refresh = this.refreshTokens.first(grantId);
     const upstreamRefreshEnd = record.upstream.refreshTokenExpiresAt ?? now + this.config.lifetimes.refreshTokenSeconds;
-    const response = await this.issuer.issue({
-      grantType: this.grantType,
-      client,
-      grantId,
-      sub: record.sub,
-      resource: record.resource,
-      scope: record.scope,
-      upstream: record.upstream,
-      refreshToken: client.grantTypes.includes('refresh_token') ? refresh.token : undefined,
-    });
     await this.repos.grants.create({
       grantId,
       clientId: client.clientId,
@@ -88,6 +74,32 @@ export class AuthorizationCodeGrant implements GrantHandler {
       // Our refresh lifetime never outlives Cognito's refresh token.
       expiresAt: Math.min(now + this.config.lifetimes.refreshTokenSeconds, upstreamRefreshEnd),
     });
+    const consumed = await this.repos.authorizationCodes.consume(codeHash, { grantId });
+    if (consumed.status !== 'ok') {
+      // Nothing of this grant was handed out: end it, and if another request redeemed the code, that one too.
+      await this.revocation.revoke(grantId, consumed.status === 'replayed' ? 'code_replay' : 'code_not_redeemed');
+      if (consumed.status === 'replayed') await this.replayed(consumed.record.clientId, consumed.record.grantId);
+      throw new InvalidGrant('The authorization code is invalid, expired or already used.', `code ${consumed.status}`);
+    }
+    this.events.emit('authorization_code.consumed', { client_id: client.clientId, sub: record.sub, grant: grantReference(grantId) });
+
+    let response: TokenResponse;
+    try {
+      response = await this.issuer.issue({
+        grantType: this.grantType,
+        client,
+        grantId,
+        sub: record.sub,
+        resource: record.resource,
+        scope: record.scope,
+        upstream: record.upstream,
+        refreshToken: client.grantTypes.includes('refresh_token') ? refresh.token : undefined,
+      });
+    } catch (error) {
+      // No token left this server: the grant made for it must not outlive the failure.
+      await this.revocation.revoke(grantId, 'code_not_redeemed');
+      throw error;
+    }
     await this.clients.markUsed(client);
     return response;
   }

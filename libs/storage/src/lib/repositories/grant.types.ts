@@ -28,7 +28,12 @@ export interface GrantRecord {
   expiresAt: number;
 }
 
-export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' | 'code_replay' | 'upstream_revoked' | 'admin';
+/**
+ * Why a grant ended. `code_not_redeemed`: the grant was created for a code redemption that then did not happen (the
+ * code expired or was taken by a concurrent request between the checks and the consuming write); no token of it was
+ * ever handed out.
+ */
+export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' | 'code_replay' | 'code_not_redeemed' | 'upstream_revoked' | 'admin';
 
 export type NewGrant = Omit<GrantRecord, 'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>;
 
