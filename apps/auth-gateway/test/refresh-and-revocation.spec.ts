@@ -50,6 +50,48 @@ describe('refresh token rotation and reuse detection', () => {
     expect(next.status).toBe(200);
   });
 
+  describe('OAuth 2.1 §4.3.1 rotation with a narrow grace (RFC 9700 §4.14.2): concurrency and one retry, never a clone', () => {
+    const nextSecond = () => new Promise((r) => setTimeout(r, 1100)); // strictly after the rotation's second
+
+    it('a client that lost the answer retries with the same token moments later: it gets the same successor, which works', async () => {
+      const t0 = await signIn(h, client);
+      const lost = await refresh(h, client, t0.refresh_token);
+      expect(lost.status).toBe(200);
+      await nextSecond();
+      const retry = await refresh(h, client, t0.refresh_token);
+      expect(retry.status).toBe(200);
+      expect(retry.body['refresh_token']).toBe(lost.body['refresh_token']);
+      expect((await refresh(h, client, retry.body['refresh_token'] as string)).status).toBe(200);
+    });
+
+    it('thief and victim: a second late replay of the rotated-out token inside the window is reuse - the family ends for both', async () => {
+      const t0 = await signIn(h, client);
+      const victim = await refresh(h, client, t0.refresh_token);
+      expect(victim.status).toBe(200);
+      await nextSecond();
+      // The first late replay cannot be told from a lost-answer retry...
+      expect((await refresh(h, client, t0.refresh_token)).status).toBe(200);
+      // ...a second one can: it is reuse, and nobody holding this family keeps it.
+      const again = await refresh(h, client, t0.refresh_token);
+      expect(again.status).toBe(400);
+      expect(again.body['error']).toBe('invalid_grant');
+      expect((await refresh(h, client, victim.body['refresh_token'] as string)).body['error']).toBe('invalid_grant');
+    });
+
+    it('the clone made by one late replay is found at the next rotation: whoever comes second is reuse', async () => {
+      const t0 = await signIn(h, client);
+      const victim = await refresh(h, client, t0.refresh_token);
+      await nextSecond();
+      const thief = await refresh(h, client, t0.refresh_token);
+      expect(thief.body['refresh_token']).toBe(victim.body['refresh_token']);
+      // The victim refreshes on; the thief's copy is now the rotated-out token, and its window's one replay is spent...
+      expect((await refresh(h, client, victim.body['refresh_token'] as string)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 3100)); // ...and the window (2 s here, counted in whole seconds) is over
+      const thiefNext = await refresh(h, client, thief.body['refresh_token'] as string);
+      expect(thiefNext.body['error']).toBe('invalid_grant');
+    });
+  });
+
   it('reuse of a rotated-out token after the grace window revokes the family and the Cognito refresh token', async () => {
     const t0 = await signIn(h, client);
     const r1 = await refresh(h, client, t0.refresh_token);

@@ -36,7 +36,7 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
   REFRESH_TOKEN_TTL: envInt(30 * DAY, 60, 365 * DAY),
   AUTHORIZATION_CODE_TTL: envInt(60, 5, 600),
   PENDING_AUTHORIZATION_TTL: envInt(600, 60, 3600),
-  REFRESH_GRACE_SECONDS: envInt(30, 0, 300),
+  REFRESH_GRACE_SECONDS: envInt(10, 0, 60),
   /** Lifetime of Cognito's refresh tokens (the app client's setting): our grants never outlive it. */
   COGNITO_REFRESH_TOKEN_TTL: envInt(30 * DAY, 3600, 3650 * DAY),
   /** How long the gateway waits for Cognito's token and revocation endpoints. */

@@ -20,10 +20,11 @@ import type { GrantHandler } from './grant-handler';
  *
  * - Only tokens this gateway issued are considered (their MAC holds); anything else is `invalid_grant` with no effect.
  * - Rotation on every use, as one conditional UpdateItem on the grant family.
- * - The successor of a refresh token is *derived* from it (HMAC under `REFRESH_TOKEN_KEYS`), so every concurrent or
- *   retried refresh with the same token inside the grace window receives the same new refresh token.
- * - A rotated-out token used after the grace window (or any older one) is reuse: the family and the Cognito refresh
- *   token are revoked (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
+ * - The successor of a refresh token is *derived* from it (HMAC under `REFRESH_TOKEN_KEYS`), so concurrent refreshes
+ *   with the same token, and one retry of it, inside the grace window receive the same new refresh token
+ *   ({@link RefreshTokenGrant.withinGrace}).
+ * - Any other use of a rotated-out token (after the window, a second late replay, an older token) is reuse: the
+ *   family and the Cognito refresh token are revoked (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
  * - Cognito is called only when its stored access token would expire before the new MCP token (lazy upstream
  *   refresh); an outage changes nothing stored.
  */
@@ -44,6 +45,8 @@ export class RefreshTokenGrant implements GrantHandler {
   ) {}
 
   async handle(params: Record<string, string>, client: OAuthClient): Promise<TokenResponse> {
+    // When this request arrived: one that was already here when its token was rotated is concurrent, not a replay.
+    const arrivedAt = epochSeconds(this.clock);
     const presented = this.refreshTokens.verify(required(params, 'refresh_token'));
     if (!presented) throw new InvalidGrant('The refresh token is invalid.', 'not a refresh token of this server');
     let grant = await this.repos.grants.get(presented.grantId);
@@ -75,16 +78,31 @@ export class RefreshTokenGrant implements GrantHandler {
       if (grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'grant revoked');
     }
 
-    const graceEnd = (grant.rotatedAt ?? 0) + this.config.lifetimes.refreshGraceSeconds;
-    const successor = this.refreshTokens.successorCandidates(presented).find((s) => s.hash === grant!.currentRefreshHash);
-    if (presented.hash === grant.previousRefreshHash && successor && epochSeconds(this.clock) <= graceEnd) {
-      // Same token, same successor: a concurrent or retried refresh inside the grace window.
-      return this.respond(grant, client, scope, successor);
+    if (presented.hash === grant.previousRefreshHash && (await this.withinGrace(grant, arrivedAt))) {
+      const successor = this.refreshTokens.successorCandidates(presented).find((s) => s.hash === grant!.currentRefreshHash);
+      // Same token, same successor: a concurrent refresh, or the one retry of a client that lost the answer.
+      if (successor) return this.respond(grant, client, scope, successor);
     }
 
     this.events.emit('refresh_token.reused', { client_id: client.clientId, grant: grantReference(grant.grantId), sub: grant.sub });
     await this.revocation.revoke(grant.grantId, 'refresh_token_reuse');
     throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'reuse detected');
+  }
+
+  /**
+   * The grace rule for the token rotated out last (OAuth 2.1 §4.3.1 allows it; RFC 9700 §4.14.2 is why it is narrow):
+   * within `REFRESH_GRACE_SECONDS` of the rotation, a request that was already in flight when the rotation happened
+   * (concurrent refreshes of one token: several tabs or agents sharing a token store) gets the successor, however many
+   * there are; a request that arrived after the rotation - a client retrying because it lost the answer - gets it
+   * ONCE per rotation (a conditional write on the grant). A second late replay is not a retry: it is reuse. Without
+   * the once-only rule a thief holding the rotated-out token could clone the family again and again while the window
+   * lasted, unseen.
+   */
+  private async withinGrace(grant: GrantRecord, arrivedAt: number): Promise<boolean> {
+    const rotatedAt = grant.rotatedAt ?? 0;
+    if (epochSeconds(this.clock) > rotatedAt + this.config.lifetimes.refreshGraceSeconds) return false;
+    if (arrivedAt <= rotatedAt) return true;
+    return (await this.repos.grants.claimLateReplay(grant.grantId, grant.generation)) === 'claimed';
   }
 
   /** RFC 6749 §6: the scope may be narrowed, never widened. */

@@ -67,6 +67,21 @@ export class GrantRepository {
     return result;
   }
 
+  /**
+   * Claims the one late replay allowed per rotation (a client's retry after a lost answer): one conditional
+   * UpdateItem that succeeds only while the family is active, still at `generation`, and no late replay of that
+   * generation was served. `taken` otherwise (a second replay, a newer rotation, a revoked or vanished grant).
+   */
+  async claimLateReplay(grantId: string, generation: number): Promise<'claimed' | 'taken'> {
+    const result = await this.conditionalUpdate(grantId, {
+      UpdateExpression: 'SET lateReplayGeneration = :generation',
+      ConditionExpression: `${ACTIVE} AND generation = :generation AND (attribute_not_exists(lateReplayGeneration) OR lateReplayGeneration <> :generation)`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':generation': generation, ':active': 'active', ':now': this.store.nowSeconds() },
+    });
+    return result.status === 'ok' ? 'claimed' : 'taken';
+  }
+
   /** Stores refreshed Cognito tokens, only if nobody rotated the family since `expectedGeneration`. */
   updateUpstreamTokens(grantId: string, expectedGeneration: number, upstream: UpstreamTokenSet): Promise<GrantWriteResult> {
     return this.conditionalUpdate(grantId, {

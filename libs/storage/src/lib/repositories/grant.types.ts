@@ -19,6 +19,8 @@ export interface GrantRecord {
   rotatedAt?: number;
   /** 0 at creation, +1 per rotation: the optimistic-lock version of the family. */
   generation: number;
+  /** The generation at which the one late replay of the rotated-out token (a client's retry) was served. */
+  lateReplayGeneration?: number;
   status: 'active' | 'revoked';
   revokedReason?: GrantRevocationReason;
   revokedAt?: number;
@@ -35,7 +37,10 @@ export interface GrantRecord {
  */
 export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' | 'code_replay' | 'code_not_redeemed' | 'upstream_revoked' | 'admin';
 
-export type NewGrant = Omit<GrantRecord, 'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>;
+export type NewGrant = Omit<
+  GrantRecord,
+  'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason' | 'lateReplayGeneration'
+>;
 
 export interface RotateInput {
   /** Rotate only if this is still the current hash (the token the client presented)... */
