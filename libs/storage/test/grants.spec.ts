@@ -52,6 +52,22 @@ describe('refresh token rotation is one conditional write', () => {
     expect((await t.repos.grants.get(grant.grantId))?.generation).toBe(1);
   });
 
+  it('one late replay per rotation: of N parallel claims for a generation exactly one is claimed; a new rotation opens a new one', async () => {
+    const grant = await t.repos.grants.create(newGrant(now()));
+    await t.repos.grants.rotate(grant.grantId, { expectedCurrentHash: grant.currentRefreshHash, newHash: sha256Hex('c1') });
+    const other = t.otherInstance();
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : t.repos).grants.claimLateReplay(grant.grantId, 1)));
+    expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
+    // A claim for a generation the family has left is taken, never claimed.
+    expect(await t.repos.grants.claimLateReplay(grant.grantId, 0)).toBe('taken');
+    await t.repos.grants.rotate(grant.grantId, { expectedCurrentHash: sha256Hex('c1'), newHash: sha256Hex('c2') });
+    expect(await t.repos.grants.claimLateReplay(grant.grantId, 2)).toBe('claimed');
+    await t.repos.grants.revoke(grant.grantId, 'refresh_token_reuse');
+    await t.repos.grants.rotate(grant.grantId, { expectedGeneration: 2, newHash: sha256Hex('c3') });
+    expect(await t.repos.grants.claimLateReplay(grant.grantId, 2)).toBe('taken');
+    expect(await t.repos.grants.claimLateReplay('g_unknown', 0)).toBe('taken');
+  });
+
   it('a revoked or expired family cannot rotate; unknown grants are not_found', async () => {
     const revoked = await t.repos.grants.create(newGrant(now()));
     await t.repos.grants.revoke(revoked.grantId, 'refresh_token_reuse');
