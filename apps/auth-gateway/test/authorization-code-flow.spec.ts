@@ -1,6 +1,7 @@
-import { compactDecrypt, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, importJWK } from 'jose';
-import { GatewayHarness, ALICE } from './support/harness';
-import { CLIENT_REDIRECT, exchangeCode, obtainCode, register } from './support/mcp-client';
+import { compactDecrypt, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, importJWK } from 'jose';
+import { pkce, type HttpBrowser } from '@mcp-cognito/dev-stack';
+import { GatewayHarness, ALICE, BOB } from './support/harness';
+import { CLIENT_REDIRECT, authorizationUrl, exchangeCode, obtainCode, register } from './support/mcp-client';
 
 /**
  * docs/architecture.md#the-flow phases 1-5 end to end at the gateway: registration, consent, Cognito (local-idp) sign-in,
@@ -94,5 +95,54 @@ describe('authorization code flow through Cognito (docs/architecture.md#the-flow
     const other = await register(h.url);
     const third = await obtainCode(h.url, other, h.resource, ALICE, { browser: first.browser });
     expect(third.consentHtml).toBeDefined();
+  });
+
+  describe('consent is remembered per user, not per browser (MCP security best practices, "confused deputy")', () => {
+    // The IdP's own session ends (or another person signs in there); the gateway's cookies stay in the browser.
+    const endIdpSession = (browser: HttpBrowser) => browser.forgetCookies('127.0.0.1', (name) => !name.startsWith('mcp-'));
+
+    it('after Alice approved a client in this browser, Bob signing in is asked himself, and the client gets Bob\'s token only after he approves', async () => {
+      const client = await register(h.url);
+      const alice = await obtainCode(h.url, client, h.resource, ALICE);
+      expect(alice.consentHtml).toBeDefined();
+      endIdpSession(alice.browser);
+      const bob = await obtainCode(h.url, client, h.resource, BOB, { browser: alice.browser });
+      expect(bob.consentHtml).toBeDefined();
+      const token = await exchangeCode(h.url, client, bob, h.resource);
+      expect(token.status).toBe(200);
+      expect(decodeJwt(token.body['access_token'] as string).sub).toBe(BOB.sub);
+    });
+
+    it('each user\'s approval is remembered for that user: Alice and then Bob again in the same browser see no page', async () => {
+      const client = await register(h.url);
+      const alice = await obtainCode(h.url, client, h.resource, ALICE);
+      endIdpSession(alice.browser);
+      const bob = await obtainCode(h.url, client, h.resource, BOB, { browser: alice.browser });
+      expect(bob.consentHtml).toBeDefined();
+      endIdpSession(alice.browser);
+      const aliceAgain = await obtainCode(h.url, client, h.resource, ALICE, { browser: alice.browser });
+      expect(aliceAgain.consentHtml).toBeUndefined();
+      endIdpSession(alice.browser);
+      const bobAgain = await obtainCode(h.url, client, h.resource, BOB, { browser: alice.browser });
+      expect(bobAgain.consentHtml).toBeUndefined();
+    });
+
+    it('prompt=consent (OpenID Connect Core §3.1.2.1) shows the page even when consent is remembered', async () => {
+      const client = await register(h.url);
+      const first = await obtainCode(h.url, client, h.resource, ALICE);
+      const url = authorizationUrl(h.url, {
+        client_id: client.client_id,
+        redirect_uri: client.redirect_uris[0]!,
+        response_type: 'code',
+        scope: 'mcp-server/read',
+        resource: h.resource,
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+        prompt: 'consent',
+      });
+      const page = await first.browser.get(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<form method="post" action="/consent">');
+    });
   });
 });

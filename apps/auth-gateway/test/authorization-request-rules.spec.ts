@@ -1,6 +1,6 @@
 import { HttpBrowser, parseForm, pkce } from '@mcp-cognito/dev-stack';
-import { GatewayHarness } from './support/harness';
-import { authorizationUrl, CLIENT_REDIRECT, register, type RegisteredClient } from './support/mcp-client';
+import { ALICE, GatewayHarness } from './support/harness';
+import { authorizationUrl, CLIENT_REDIRECT, obtainCode, register, type RegisteredClient } from './support/mcp-client';
 import { approveConsent, countItems } from './support/flow-steps';
 
 /**
@@ -80,6 +80,51 @@ describe('authorization request rules', () => {
     });
   });
 
+  describe('RFC 9700 §4.11.2 / OAuth 2.1 §7.12.2: no open redirector - errors go straight back only to trusted redirect URIs', () => {
+    const PHISH = 'https://phish.example/landing';
+
+    it('a freshly self-registered client with an https redirect and a malformed request gets an error page, not a redirect', async () => {
+      const stranger = await register(h.url, { redirect_uris: [PHISH] });
+      for (const extra of [{ response_type: 'token' }, { code_challenge: undefined, code_challenge_method: undefined }, { scope: 'mcp-server/admin' }]) {
+        const res = await fetch(authorizationUrl(h.url, { ...params(extra), client_id: stranger.client_id, redirect_uri: PHISH }), { redirect: 'manual' });
+        expect(res.status).toBe(400);
+        expect(res.headers.get('location')).toBeNull();
+        const html = await res.text();
+        expect(html).toContain('phish.example');
+        expect(html).toContain('was not sent back');
+      }
+    });
+
+    it('once someone approved that client and redirect in this browser, its errors go back to it (with state and iss)', async () => {
+      const known = await register(h.url, { redirect_uris: [PHISH] });
+      const flow = await obtainCode(h.url, known, h.resource, ALICE, { redirectUri: PHISH });
+      const url = authorizationUrl(h.url, { ...params({ response_type: 'token' }), client_id: known.client_id, redirect_uri: PHISH });
+      const res = await flow.browser.get(url);
+      expect(res.status).toBe(302);
+      const location = new URL(res.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(PHISH);
+      expect(location.searchParams.get('error')).toBe('unsupported_response_type');
+      expect(location.searchParams.get('iss')).toBe(h.issuer);
+    });
+
+    it('RFC 8252 §7.1: a private-use scheme must be a reverse domain name (or a known MCP client\'s), never an OS handler', async () => {
+      for (const uri of ['ms-msdt:/id PCWDiagnostic', 'search-ms:query=x', 'myapp:/callback']) {
+        const res = await fetch(`${h.url}/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ redirect_uris: [uri], token_endpoint_auth_method: 'none', client_name: 'x' }),
+        });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: string }).error).toBe('invalid_redirect_uri');
+      }
+      const cursor = await register(h.url, { redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/user-test/callback'] });
+      const page = await fetch(authorizationUrl(h.url, { ...params(), client_id: cursor.client_id, redirect_uri: cursor.redirect_uris[0] }), { redirect: 'manual' });
+      expect(page.status).toBe(200);
+      // The consent page names the scheme the answer goes to, prominently.
+      expect(await page.text()).toMatch(/handles <strong><code>cursor:<\/code><\/strong> links/);
+    });
+  });
+
   it('a dynamic client registered with a smaller scope may still step up (MCP step-up authorization)', async () => {
     const narrow = await register(h.url, { scope: 'mcp-server/read' });
     const res = await fetch(authorizationUrl(h.url, { ...params(), client_id: narrow.client_id, scope: 'mcp-server/read mcp-server/write' }), { redirect: 'manual' });
@@ -153,5 +198,43 @@ describe('authorization request rules', () => {
     expect(leg.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(leg.state).not.toBe('client-state');
     expect((await countItems(h))['SESSION']).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('bounded pending sign-ins (each stores a request until it ends or expires)', () => {
+  let h: GatewayHarness;
+  let client: RegisteredClient;
+
+  beforeAll(async () => {
+    h = await GatewayHarness.start({ gatewayEnv: { SIGNIN_RATE_LIMIT: '3', SIGNIN_RATE_WINDOW: '600' } });
+    client = await register(h.url);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('past SIGNIN_RATE_LIMIT per source address, remembered consent no longer stores a sign-in: 429 page with Retry-After', async () => {
+    const first = await obtainCode(h.url, client, h.resource, ALICE); // 1 sign-in
+    const sessionsBefore = (await countItems(h))['SESSION'] ?? 0;
+    const again = () => {
+      const url = authorizationUrl(h.url, {
+        client_id: client.client_id,
+        redirect_uri: CLIENT_REDIRECT,
+        response_type: 'code',
+        scope: 'mcp-server/read mcp-server/write',
+        resource: h.resource,
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+      });
+      return first.browser.get(url);
+    };
+    expect((await again()).status).toBe(302); // 2
+    expect((await again()).status).toBe(302); // 3
+    const refused = await again();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('600');
+    expect(refused.headers.get('location')).toBeNull();
+    expect(await refused.text()).toContain('Too many sign-ins');
+    expect((await countItems(h))['SESSION'] ?? 0).toBe(sessionsBefore + 2);
   });
 });

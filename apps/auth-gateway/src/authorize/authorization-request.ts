@@ -26,7 +26,16 @@ export interface AuthorizationParams {
   code_challenge?: unknown;
   code_challenge_method?: unknown;
   resource?: unknown;
+  /** OpenID Connect Core §3.1.2.1; only `consent` is acted on (the consent page is shown whatever is remembered). */
+  prompt?: unknown;
 }
+
+/**
+ * Whether an error of this request may be sent back to the client's redirect URI at once, with nobody having
+ * confirmed anything (OAuth 2.1 §7.12.2, RFC 9700 §4.11.2: an authorization server must not be an open redirector).
+ * See {@link AuthorizationService.redirectTrusted} for the policy.
+ */
+export type RedirectTrust = (client: OAuthClient, redirectUri: string) => boolean;
 
 export interface ValidatedAuthorizationRequest {
   client: OAuthClient;
@@ -37,6 +46,8 @@ export interface ValidatedAuthorizationRequest {
   codeChallenge: string;
   scopes: string[];
   resource: string;
+  /** `prompt=consent`: ask, even when this browser remembers an approval. */
+  consentRequested: boolean;
 }
 
 /** OIDC/offline scopes some MCP clients add out of habit: ignored (RFC 6749 §3.3 lets us), never granted. */
@@ -53,6 +64,7 @@ export async function validateAuthorizationRequest(
   params: AuthorizationParams,
   registry: ClientRegistry,
   config: GatewayConfig,
+  trusted: RedirectTrust,
 ): Promise<ValidatedAuthorizationRequest> {
   const clientId = single(params.client_id);
   if (typeof clientId !== 'string' || clientId === '') throw new PageError(new InvalidRequest('client_id is missing.'));
@@ -73,8 +85,13 @@ export async function validateAuthorizationRequest(
 
   const rawState = single(params.state);
   const state = typeof rawState === 'string' && rawState !== '' ? rawState : undefined;
+  const redirectErrors = trusted(client, redirectUri);
   const fail = (error: InvalidRequest | InvalidScope | InvalidTarget | UnauthorizedClient | UnsupportedResponseType) => {
-    throw new AuthorizationRedirectError(error, redirectUri, state);
+    if (redirectErrors) throw new AuthorizationRedirectError(error, redirectUri, state);
+    throw new PageError(
+      error,
+      `The application was not sent back to ${redirectLabel(redirectUri)} with this error: nobody has approved that address for it yet. Close this page and start again from your application.`,
+    );
   };
   if (rawState !== undefined && (typeof rawState !== 'string' || rawState.length > 2000)) fail(new InvalidRequest('state must be a string of at most 2000 characters.'));
 
@@ -110,6 +127,15 @@ export async function validateAuthorizationRequest(
   if (outside.length > 0) fail(new InvalidScope(`Unknown or not allowed scope(s): ${outside.join(' ')}.`));
   if (scopes.length === 0) fail(new InvalidScope('No scope is available to this client.'));
 
+  const rawPrompt = single(params.prompt);
+  const consentRequested = typeof rawPrompt === 'string' && rawPrompt.split(' ').includes('consent');
+
   const redirectUriOmitted = rawRedirect === undefined || rawRedirect === '';
-  return { client, redirectUri, redirectUriOmitted, state, codeChallenge: single(params.code_challenge) as string, scopes, resource: resource! };
+  return { client, redirectUri, redirectUriOmitted, state, codeChallenge: single(params.code_challenge) as string, scopes, resource: resource!, consentRequested };
+}
+
+/** Where a redirect URI leads, for a sentence on a page (host, or the app scheme). */
+function redirectLabel(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url.host : `${url.protocol}// (an installed application)`;
 }

@@ -43,10 +43,11 @@ export class AuthorizeController {
 
   @Get('authorize')
   async authorize(@Query() query: AuthorizationParams, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const request = await this.authorization.validate(query);
-    if (this.consents.covers(req, request.client.clientId, request.redirectUri, request.resource, request.scopes, epochSeconds(this.clock))) {
+    const now = epochSeconds(this.clock);
+    const request = await this.authorization.validate(query, this.redirectTrust(req, now));
+    if (!request.consentRequested && this.consents.coversSomeone(req, { clientId: request.client.clientId, redirectUri: request.redirectUri, resource: request.resource }, request.scopes, now)) {
       this.authorization.consentRemembered(request);
-      await this.toCognito(req, res, request);
+      await this.toCognito(req, res, request, 'remembered');
       return;
     }
     const fields = consentFormFields(request);
@@ -57,19 +58,25 @@ export class AuthorizeController {
   @Post('consent')
   async consent(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!req.is('application/x-www-form-urlencoded')) throw new PageError(new InvalidRequest('The consent form must be posted as a form.'));
-    const request = await this.authorization.validate(body);
+    const request = await this.authorization.validate(body, this.redirectTrust(req, epochSeconds(this.clock)));
     if (!this.csrf.verify(req, requestDigest(consentFormFields(request)), body['csrf'])) {
       // Forged or stale form: show a page, never redirect (the user did not really decide).
       throw new PageError(new InvalidRequest('The consent form has expired or was not sent by this browser. Start again from your application.', 'csrf mismatch'));
     }
     if (body['decision'] !== 'approve') throw this.authorization.consentDenied(request);
     this.authorization.consentGranted(request);
-    this.consents.remember(req, res, request.client.clientId, request.redirectUri, request.resource, request.scopes, epochSeconds(this.clock));
-    await this.toCognito(req, res, request);
+    // Remembered at the callback, under the user who then signs in (consent-memory.ts).
+    await this.toCognito(req, res, request, 'given');
   }
 
-  private async toCognito(req: Request, res: Response, request: ValidatedAuthorizationRequest): Promise<void> {
+  private redirectTrust(req: Request, now: number) {
+    return this.authorization.redirectTrust((clientId, redirectUri) => this.consents.knowsClient(req, clientId, redirectUri, now));
+  }
+
+  private async toCognito(req: Request, res: Response, request: ValidatedAuthorizationRequest, consent: 'given' | 'remembered'): Promise<void> {
+    await this.authorization.admitSignIn(request, req.ip);
     await redirectToCognito(req, res, {
+      consent,
       clientId: request.client.clientId,
       redirectUri: request.redirectUri,
       redirectUriOmitted: request.redirectUriOmitted || undefined,

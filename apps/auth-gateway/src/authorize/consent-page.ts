@@ -21,11 +21,12 @@ export function consentFormFields(request: ValidatedAuthorizationRequest): Recor
   };
 }
 
-function redirectTarget(uri: string): { label: string; loopback: boolean } {
+function redirectTarget(uri: string): { label: string; loopback: boolean; scheme?: string } {
   const url = new URL(uri);
   if (url.protocol === 'https:') return { label: url.host, loopback: false };
   if (isLoopbackRedirectUri(url)) return { label: `${url.hostname} (an application on this computer)`, loopback: true };
-  return { label: `${url.protocol}// (an installed application)`, loopback: false };
+  // RFC 8252 §7.1 private-use scheme: whichever application registered it on this computer receives the answer.
+  return { label: `the application that opens ${url.protocol} links on this computer`, loopback: false, scheme: url.protocol };
 }
 
 /**
@@ -54,7 +55,9 @@ export function renderConsentPage(request: ValidatedAuthorizationRequest, csrf: 
   const warn =
     client.source === 'metadata-document' && allLoopback
       ? `<p class="warn" role="alert">This application only redirects to programs on this computer. Approve only if you just started it yourself.</p>`
-      : '';
+      : target.scheme !== undefined && client.source !== 'static'
+        ? `<p class="warn" role="alert">The answer goes to whichever application handles <strong><code>${escapeHtml(target.scheme)}</code></strong> links on this computer. Approve only if you just started that application yourself.</p>`
+        : '';
   const scopes = request.scopes.map((s) => `<li><code>${escapeHtml(s)}</code> - ${escapeHtml(SCOPE_TEXT[s] ?? 'Access to the MCP server')}</li>`).join('');
   const hidden = Object.entries({ ...hiddenFields, csrf })
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)

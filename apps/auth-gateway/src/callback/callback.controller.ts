@@ -1,22 +1,48 @@
-import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
+import { CLOCK } from '@mcp-cognito/nest-platform';
+import { ConsentMemory, type ConsentSubject } from '../authorize/consent-memory';
+import { SignedCookies } from '../http/signed-cookies';
 import type { UpstreamUser } from '../upstream/cognito.strategy';
 import type { RequestWithPending } from '../upstream/pending-authorization.store';
 import { CallbackService } from './callback.service';
 import { CognitoCallbackGuard } from './cognito-callback.guard';
 
+const REDIRECT_HEADERS = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+
 /**
- * `GET /callback`: the guard consumed the sign-in session and exchanged and verified the Cognito code; the service
- * issues the MCP code; the browser goes back to the client.
+ * `GET /callback`: the guard consumed the sign-in session and exchanged and verified the Cognito code. Consent is
+ * settled for the person who signed in (an approval remembered in this browser must be theirs, or they are asked); the
+ * service issues the MCP code; the browser goes back to the client.
  */
 @Controller()
 export class CallbackController {
-  constructor(private readonly callback: CallbackService) {}
+  private readonly consents: ConsentMemory;
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly callback: CallbackService,
+    cookies: SignedCookies,
+  ) {
+    this.consents = new ConsentMemory(cookies);
+  }
 
   @Get('callback')
   @UseGuards(CognitoCallbackGuard)
   async complete(@Req() req: RequestWithPending, @Res() res: Response): Promise<void> {
-    const location = await this.callback.issueCode(req.pendingAuthorization!, req.user as UpstreamUser);
-    res.status(302).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).location(location).end();
+    const pending = req.pendingAuthorization!;
+    const user = req.user as UpstreamUser;
+    const now = epochSeconds(this.clock);
+    const subject: ConsentSubject = { clientId: pending.clientId, redirectUri: pending.redirectUri, resource: pending.resource };
+    const scopes = pending.scope.split(' ');
+    if (pending.consent !== 'given' && !this.consents.coversUser(req, subject, user.sub, scopes, now)) {
+      // The approval this browser remembered was someone else's: this user decides for themselves.
+      res.status(302).set(REDIRECT_HEADERS).location(await this.callback.askConsentAgain(pending, user)).end();
+      return;
+    }
+    const location = await this.callback.issueCode(pending, user);
+    this.consents.remember(req, res, subject, user.sub, scopes, now);
+    res.status(302).set(REDIRECT_HEADERS).location(location).end();
   }
 }

@@ -8,6 +8,7 @@ import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-re
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { randomToken, sha256Hex } from '../keys/secrets';
 import { sealUpstreamTokens } from '../families/upstream-token-vault';
+import { CognitoClient } from '../upstream/cognito-client';
 import type { UpstreamUser } from '../upstream/cognito.strategy';
 
 /**
@@ -23,6 +24,7 @@ export class CallbackService {
     @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
     @Inject(REPOSITORIES) private readonly repos: Repositories,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly cognito: CognitoClient,
     private readonly events: SecurityEvents,
   ) {}
 
@@ -60,6 +62,34 @@ export class CallbackService {
     );
     this.events.emit('authorization_code.issued', { client_id: pending.clientId, sub: user.sub, scope: granted.join(' ') });
     return clientRedirectUrl(pending.redirectUri, this.config.issuer, { code, state: pending.clientState });
+  }
+
+  /**
+   * The person who signed in is not the one whose approval this browser remembered (a shared browser, another account
+   * at the IdP): nothing is issued, the Cognito tokens just obtained are given back, and the browser starts the same
+   * authorization again with `prompt=consent`, so that this user sees the consent page and decides.
+   */
+  async askConsentAgain(pending: PendingAuthorizationRecord, user: UpstreamUser): Promise<string> {
+    this.events.emit('consent.user_changed', { client_id: pending.clientId, resource: pending.resource });
+    if (user.tokens.refresh_token) {
+      try {
+        await this.cognito.revoke(user.tokens.refresh_token);
+      } catch (error) {
+        this.events.emit('upstream.error', { operation: 'revoke', client_id: pending.clientId, reason: error instanceof Error ? error.message : 'unknown' });
+      }
+    }
+    const params = new URLSearchParams({
+      client_id: pending.clientId,
+      ...(pending.redirectUriOmitted ? {} : { redirect_uri: pending.redirectUri }),
+      response_type: 'code',
+      scope: pending.scope,
+      code_challenge: pending.codeChallenge,
+      code_challenge_method: 'S256',
+      resource: pending.resource,
+      ...(pending.clientState !== undefined ? { state: pending.clientState } : {}),
+      prompt: 'consent',
+    });
+    return `/authorize?${params.toString()}`;
   }
 
   /** Cognito sent the user back with an error: ends the pending sign-in named by `state`, if there is one. */

@@ -9,7 +9,11 @@ import { PAGE_HEADERS, renderErrorPage } from './html';
  * (RFC 6749 §4.1.2.1: never redirect before the client and redirect URI are validated).
  */
 export class PageError extends Error {
-  constructor(readonly oauth: OAuthError) {
+  constructor(
+    readonly oauth: OAuthError,
+    /** More for the person reading the page (e.g. why the application was not sent the error). */
+    readonly explanation?: string,
+  ) {
     super(oauth.description);
   }
 }
@@ -44,7 +48,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof PageError) {
       this.log(req, exception.oauth);
-      res.status(exception.oauth.status).set(PAGE_HEADERS).send(renderErrorPage(exception.oauth.error, exception.oauth.description));
+      const text = exception.explanation === undefined ? exception.oauth.description : `${exception.oauth.description} ${exception.explanation}`;
+      const retryAfter = (exception.oauth as { retryAfterSeconds?: number }).retryAfterSeconds;
+      res
+        .status(exception.oauth.status)
+        .set(retryAfter === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'Retry-After': String(retryAfter) })
+        .send(renderErrorPage(exception.oauth.error, text));
       return;
     }
     const error = this.toOAuthError(exception);

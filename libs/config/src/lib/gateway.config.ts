@@ -45,6 +45,9 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
   UNUSED_CLIENT_TTL: envInt(7 * DAY, 300, 365 * DAY),
   REGISTRATION_RATE_LIMIT: envInt(20, 1, 100_000),
   REGISTRATION_RATE_WINDOW: envInt(60, 1, DAY),
+  /** Sign-ins handed to Cognito per source address and window (each stores a pending request until it ends or expires). */
+  SIGNIN_RATE_LIMIT: envInt(60, 1, 100_000),
+  SIGNIN_RATE_WINDOW: envInt(600, 1, DAY),
   /** Pre-registered clients: a JSON array of RFC 7591 client metadata with `client_id`. */
   STATIC_CLIENTS: z.string().trim().optional(),
   /** Client ID Metadata Documents: hosts allowed over loopback/private addresses (development only). */
@@ -83,6 +86,8 @@ export interface GatewayConfig {
     unusedClientSeconds: number;
   };
   registration: { rateLimit: number; rateWindowSeconds: number; staticClientsJson?: string };
+  /** Sign-ins handed to Cognito, per source address and window. */
+  signIns: { rateLimit: number; rateWindowSeconds: number };
   cimd: { allowedPrivateHosts: string[] };
   http: { trustProxyHops: number; secureCookies: boolean };
 }
@@ -120,6 +125,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       rateWindowSeconds: e.REGISTRATION_RATE_WINDOW,
       staticClientsJson: e.STATIC_CLIENTS,
     },
+    signIns: { rateLimit: e.SIGNIN_RATE_LIMIT, rateWindowSeconds: e.SIGNIN_RATE_WINDOW },
     cimd: { allowedPrivateHosts: e.CIMD_ALLOWED_PRIVATE_HOSTS },
     // An https issuer means a real deployment: cookies are always Secure there.
     http: { trustProxyHops: e.TRUST_PROXY_HOPS, secureCookies: e.SECURE_COOKIES || e.GATEWAY_ISSUER.startsWith('https:') },

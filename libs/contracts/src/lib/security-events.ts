@@ -14,6 +14,9 @@ export interface SecurityEventFields {
   'consent.granted': { client_id: string; resource: string; scope: string };
   'consent.denied': { client_id: string; resource: string };
   'consent.remembered': { client_id: string; resource: string };
+  /** Consent remembered in this browser was given by someone else than the person who just signed in: asked again. */
+  'consent.user_changed': { client_id: string; resource: string };
+  'authorization.rate_limited': { client_id: string; ip?: string };
   'upstream.redirected': { client_id: string };
   'upstream.callback_rejected': { client_id?: string; reason: string };
   'upstream.error': { operation: 'authorize' | 'token' | 'refresh' | 'revoke'; reason: string; client_id?: string; grant?: string };
@@ -39,6 +42,8 @@ export type SecurityEventName = keyof SecurityEventFields;
 export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEventName>([
   'client.registration_rejected',
   'client.registration_rate_limited',
+  'authorization.rate_limited',
+  'consent.user_changed',
   'client.metadata_document_rejected',
   'upstream.callback_rejected',
   'upstream.error',

@@ -8,6 +8,8 @@ describe('redirect URI rules (OAuth 2.1 §2.3.1, RFC 8252 §7)', () => {
     ['http://localhost:6274/oauth/callback', 'loopback'],
     ['com.example.app:/oauth2redirect', 'private-use'],
     ['cursor://anysphere.cursor-retrieval/oauth/callback', 'private-use'],
+    ['vscode://vscode.github-authentication/did-authenticate', 'private-use'],
+    ['io.modelcontextprotocol.inspector:/callback', 'private-use'],
   ])('accepts %s as %s', (uri, kind) => {
     const r = checkRedirectUri(uri);
     expect(r.ok && r.kind).toBe(kind);
@@ -25,6 +27,24 @@ describe('redirect URI rules (OAuth 2.1 §2.3.1, RFC 8252 §7)', () => {
     ['/relative/path', /absolute/],
     ['', /URI/],
   ])('refuses %s', (uri, reason) => {
+    const r = checkRedirectUri(uri);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+
+  // RFC 8252 §7.1 and RFC 9700 §4.11.2: a self-registered client must not turn the authorization server's redirects
+  // into a launcher for operating-system handlers (Windows' ms-msdt: ran code: CVE-2022-30190).
+  it.each([
+    ['ms-msdt:/id PCWDiagnostic /skip force', /ms-msdt/],
+    ['search-ms:query=x&crumb=location:\\\\evil.example\\share', /search-ms/],
+    ['ms-officecmd:{"id":1}', /ms-officecmd/],
+    ['shell:startup', /shell/],
+    ['vbscript:msgbox(1)', /vbscript/],
+    ['tel:+15555550100', /tel/],
+    ['myapp:/callback', /reverse domain/],
+    ['evilapp://cb', /reverse domain/],
+    ['com..example:/cb', /reverse domain/],
+  ])('refuses the private-use scheme of %s', (uri, reason) => {
     const r = checkRedirectUri(uri);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);

@@ -1,7 +1,8 @@
 /**
  * Redirect URI rules (OAuth 2.1 §2.3.1 and §7.5, RFC 8252 §7, MCP authorization "Communication
  * Security"): https anywhere; plain http only on loopback IP literals or `localhost`; private-use
- * schemes for native apps; never a fragment or userinfo.
+ * schemes for native apps, in reverse-domain form (RFC 8252 §7.1) or of a known MCP client, never one an OS treats
+ * specially; never a fragment or userinfo.
  */
 import { isLoopbackHost } from '@mcp-cognito/config';
 
@@ -36,15 +37,40 @@ export function checkRedirectUri(raw: string): RedirectUriCheck {
     if (isLoopbackRedirectUri(url)) return { ok: true, kind: 'loopback', url };
     return { ok: false, reason: 'http is allowed only for loopback redirect URIs (127.0.0.1, [::1], localhost)' };
   }
-  // RFC 8252 §7.1: private-use URI schemes use reverse-DNS names, e.g. com.example.app:/callback.
-  // Schemes that browsers or the OS treat specially are refused outright.
   const scheme = url.protocol.slice(0, -1).toLowerCase();
-  if (['javascript', 'data', 'file', 'blob', 'about', 'vbscript', 'ftp', 'ws', 'wss', 'mailto'].includes(scheme)) {
-    return { ok: false, reason: `the ${scheme}: scheme is not allowed` };
-  }
   if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return { ok: false, reason: 'has an invalid scheme' };
+  if (isDangerousScheme(scheme)) return { ok: false, reason: `the ${scheme}: scheme is not allowed` };
+  if (!isReverseDomainScheme(scheme) && !KNOWN_CLIENT_SCHEMES.has(scheme)) {
+    return { ok: false, reason: `private-use schemes must be reverse domain names, such as com.example.app: (RFC 8252 §7.1); ${scheme}: is not` };
+  }
   return { ok: true, kind: 'private-use', url };
 }
+
+/**
+ * Schemes that browsers or operating systems treat specially (script, local files, OS handlers that have been used to
+ * run code, such as Windows' ms-msdt: and search-ms:): never a redirect target, whatever a client registers.
+ */
+const DANGEROUS_SCHEMES = new Set([
+  'javascript', 'data', 'file', 'blob', 'about', 'vbscript', 'ftp', 'ws', 'wss', 'mailto', 'tel', 'sms',
+  'search', 'search-ms', 'shell', 'hcp', 'its', 'mk', 'jar', 'view-source', 'intent', 'res', 'filesystem',
+]);
+
+function isDangerousScheme(scheme: string): boolean {
+  return DANGEROUS_SCHEMES.has(scheme) || scheme.startsWith('ms-') || scheme.startsWith('microsoft-') || scheme.startsWith('x-');
+}
+
+/** RFC 8252 §7.1: a scheme based on a domain name the app controls, in reverse order - at least two labels. */
+function isReverseDomainScheme(scheme: string): boolean {
+  const labels = scheme.split('.');
+  return labels.length >= 2 && labels.every((l) => /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(l));
+}
+
+/**
+ * MCP clients whose private-use schemes predate RFC 8252 §7.1's naming rule and that users run today (Cursor's
+ * `cursor://anysphere.cursor-retrieval/...`, VS Code's and Windsurf's). A client with another such scheme is
+ * registered by operators as a static client.
+ */
+export const KNOWN_CLIENT_SCHEMES: ReadonlySet<string> = new Set(['cursor', 'vscode', 'vscode-insiders', 'windsurf']);
 
 /**
  * Exact string match against the registered URIs, except that a loopback redirect URI may use any

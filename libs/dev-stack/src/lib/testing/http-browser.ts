@@ -18,6 +18,12 @@ export class HttpBrowser {
     return [...(this.jars.get(host)?.keys() ?? [])];
   }
 
+  /** Drops the cookies of `host` whose names match (e.g. an IdP's session, as when it ends or another user signs in). */
+  forgetCookies(host: string, matches: (name: string) => boolean): void {
+    const jar = this.jars.get(host);
+    for (const name of [...(jar?.keys() ?? [])]) if (matches(name)) jar?.delete(name);
+  }
+
   private jar(url: string): Map<string, string> {
     const host = new URL(url).hostname;
     let jar = this.jars.get(host);

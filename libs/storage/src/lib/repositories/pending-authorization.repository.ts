@@ -24,6 +24,11 @@ export interface PendingAuthorizationRecord {
   /** PKCE verifier of the gateway's own request to Cognito (secret, lives ~10 min, single use). */
   upstreamCodeVerifier?: string;
   upstreamNonce?: string;
+  /**
+   * How consent was obtained: `given` on the consent page in this flow, or `remembered` from an earlier approval in
+   * this browser, which the callback must find was given by the user who signed in (absent = `remembered`).
+   */
+  consent?: 'given' | 'remembered';
 }
 
 export interface StoredPendingAuthorization extends PendingAuthorizationRecord {
