@@ -135,4 +135,55 @@ describe('Client ID Metadata Documents (MCP 2025-11-25 client registration)', ()
       expect(res.headers.get('location')).toBeNull();
     });
   });
+
+  describe('fair fetch slots: a slow site cannot lock the others out (per-site limits and a short queue)', () => {
+    let slow: Server;
+    let slowPort: number;
+    let medium: Server;
+    let mediumPort: number;
+    beforeAll(async () => {
+      // One site that never answers, one that answers after 150 ms; any path is a document of its own.
+      slow = createServer(() => undefined);
+      medium = createServer((req, res) => setTimeout(() => json(res, doc(`http://127.0.0.1:${mediumPort}${req.url}`)), 150));
+      await Promise.all([slow, medium].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))));
+      slowPort = (slow.address() as AddressInfo).port;
+      mediumPort = (medium.address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      for (const srv of [slow, medium]) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
+    });
+
+    it('sixteen documents on a host that never answers leave the fetch slots of every other site free', async () => {
+      // `localhost` and `127.0.0.1` are two sites here; the slow one is reached by name.
+      const resolver = new MetadataDocumentResolver({ allowedPrivateHosts: [`localhost:${slowPort}`, `127.0.0.1:${siteHostPort()}`], timeoutMs: 1500, slotWaitMs: 300 });
+      const stuck = Array.from({ length: 16 }, (_, i) => resolver.resolve(`http://localhost:${slowPort}/doc-${i}.json`).catch((e: Error) => e));
+      await new Promise((r) => setTimeout(r, 50));
+      const started = Date.now();
+      await expect(resolver.resolve(`${site.base}/client.json`)).resolves.toMatchObject({ clientName: 'Docs Client' });
+      expect(Date.now() - started).toBeLessThan(1000);
+      const outcomes = await Promise.all(stuck);
+      // The slow site got its share (2 fetches, a few waiting) and was refused the rest at once - as a refusal of those
+      // requests only: nothing about those documents is remembered.
+      expect(outcomes.every((o) => o instanceof MetadataDocumentError)).toBe(true);
+      expect(outcomes.filter((o) => /did not answer within/.test((o as Error).message))).toHaveLength(2);
+      expect(outcomes.filter((o) => /try again shortly/.test((o as Error).message)).length).toBeGreaterThanOrEqual(12);
+    }, 15_000);
+
+    it('a burst for one site waits for a slot instead of failing, and one document asked for at once is fetched once', async () => {
+      const resolver = new MetadataDocumentResolver({ allowedPrivateHosts: [`127.0.0.1:${mediumPort}`], timeoutMs: 1500, slotWaitMs: 1000 });
+      const burst = await Promise.all(Array.from({ length: 5 }, (_, i) => resolver.resolve(`http://127.0.0.1:${mediumPort}/burst-${i}.json`)));
+      expect(burst).toHaveLength(5);
+      const before = resolver.fetches;
+      const same = await Promise.all(Array.from({ length: 6 }, () => resolver.resolve(`http://127.0.0.1:${mediumPort}/shared.json`)));
+      expect(new Set(same.map((c) => c.clientId)).size).toBe(1);
+      expect(resolver.fetches).toBe(before + 1);
+    });
+  });
+
+  function siteHostPort(): string {
+    return site.host.split(':')[1]!;
+  }
 });
