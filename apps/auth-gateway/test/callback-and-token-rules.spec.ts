@@ -189,14 +189,17 @@ describe('token endpoint: authorization_code grant rules', () => {
       },
       { step: 'initialize', name: 'holdFirstRedemption' },
     );
+    // Bounded waits: a test that gave up must still release the held request, or the app could never close.
+    const within = <T>(promise: Promise<T>, what: string) =>
+      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within 10 s`)), 10_000))]);
     try {
       const first = exchangeCode(h.url, client, flow, h.resource);
-      await reachedPause;
+      await within(reachedPause, 'the first redemption reaching its consuming write');
       const replay = await exchangeCode(h.url, client, flow, h.resource);
       expect(replay.status).toBe(400);
       expect(replay.body['error']).toBe('invalid_grant');
       release();
-      const winner = await first;
+      const winner = await within(first, 'the first redemption finishing');
       expect(winner.status).toBe(200);
       const refresh = await tokenRequest(h.url, { grant_type: 'refresh_token', refresh_token: winner.body['refresh_token'] as string, client_id: client.client_id });
       expect(refresh.status).toBe(400);
