@@ -1,5 +1,6 @@
 import { compactDecrypt, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, importJWK } from 'jose';
 import { pkce, type HttpBrowser } from '@mcp-cognito/dev-stack';
+import { Metrics } from '@mcp-cognito/nest-platform';
 import { GatewayHarness, ALICE, BOB } from './support/harness';
 import { CLIENT_REDIRECT, authorizationUrl, exchangeCode, obtainCode, register } from './support/mcp-client';
 
@@ -73,6 +74,18 @@ describe('authorization code flow through Cognito (docs/architecture.md#the-flow
     expect(flow.consentHtml).toContain('mcp-server/write');
     expect(flow.consentHeaders?.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(flow.consentHeaders?.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('issued tokens and consent decisions are counted as EMF metrics (TokensIssued by GrantType, ConsentDecisions)', async () => {
+    const metrics = h.instances[0]!.app.get(Metrics);
+    metrics.flush();
+    const client = await register(h.url);
+    const token = await exchangeCode(h.url, client, await obtainCode(h.url, client, h.resource, ALICE), h.resource);
+    expect(token.status).toBe(200);
+    const docs = metrics.flush().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(docs[0]).toMatchObject({ Service: 'auth-gateway', TokensIssued: 1, ConsentDecisions: 1, ClientRegistrations: 1 });
+    expect(docs.find((d) => d['GrantType'] === 'authorization_code')).toMatchObject({ TokensIssued: 1 });
+    expect(docs.find((d) => d['Decision'] === 'approved')).toMatchObject({ ConsentDecisions: 1 });
   });
 
   it('remembered consent is per MCP resource: approving server A does not cover server B', async () => {

@@ -1,4 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Metrics } from '@mcp-cognito/nest-platform';
 import { ALICE, READ, WRITE, ToolsHarness, resultJson, resultText } from './support/harness';
 
 describe('MCP Streamable HTTP, stateless (real SDK client)', () => {
@@ -37,6 +38,17 @@ describe('MCP Streamable HTTP, stateless (real SDK client)', () => {
       required: ['title', 'body'],
       additionalProperties: false,
     });
+  });
+
+  it('tool calls and refused tokens are counted as EMF metrics (ToolCalls by Tool, ResourceAuthFailures by Reason)', async () => {
+    const metrics = h.app.get(Metrics);
+    metrics.flush();
+    await client.callTool({ name: 'whoami', arguments: {} });
+    await h.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { token: 'not-a-token' });
+    const docs = metrics.flush().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(docs[0]).toMatchObject({ Service: 'mcp-tools', ToolCalls: 1, ResourceAuthFailures: 1 });
+    expect(docs.find((d) => d['Tool'] === 'whoami')).toMatchObject({ ToolCalls: 1 });
+    expect(docs.find((d) => typeof d['Reason'] === 'string')?.['Reason']).toBe('malformed');
   });
 
   it('whoami returns the identity from the validated token', async () => {

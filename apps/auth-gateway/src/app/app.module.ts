@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, createLoggingModule, HealthModule, StorageModule } from '@mcp-cognito/nest-platform';
+import { ConfigModule, createLoggingModule, HealthModule, MetricsModule, StorageModule } from '@mcp-cognito/nest-platform';
 import { OAuthModule } from '../oauth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 
@@ -10,6 +10,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         createLoggingModule({ service: config.service, runtime: config.runtime }),
+        MetricsModule.forRoot(config.service),
         StorageModule.forRoot(config.dynamodb),
         ConfigModule.forRoot(GATEWAY_CONFIG, config),
         HealthModule.forRoot({ readiness: { cognito_jwks: config.cognito.jwksUrl } }),

@@ -1,3 +1,5 @@
+import type { SecurityEventFields, SecurityEventName } from './security-events';
+
 /**
  * The metrics the services emit (CloudWatch Embedded Metric Format: a JSON log line per event, turned into
  * metrics by CloudWatch Logs - no API call per request) and the names the infra app's dashboard and alarms
@@ -45,3 +47,20 @@ export const METRICS = {
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;
+
+/**
+ * Security events that are also counted (libs/nest-platform's emitter does it): the event says what happened, the
+ * metric how often. `label` picks the value of the metric's extra dimension from the event - always a bounded value
+ * (a grant type, an OAuth error code, a failure reason, a tool name), never anything a caller chose freely.
+ */
+export const EVENT_METRICS: { readonly [E in SecurityEventName]?: { metric: MetricKey; label?: (fields: SecurityEventFields[E]) => string | undefined } } = {
+  'token.issued': { metric: 'tokensIssued', label: (f) => f.grant_type },
+  'token.refused': { metric: 'tokenRequestsRefused', label: (f) => f.error },
+  'refresh_token.reused': { metric: 'refreshTokenReuse' },
+  'client.registered': { metric: 'clientRegistrations' },
+  'consent.granted': { metric: 'consentDecisions', label: () => 'approved' },
+  'consent.denied': { metric: 'consentDecisions', label: () => 'denied' },
+  'upstream.error': { metric: 'upstreamErrors', label: (f) => f.operation },
+  'resource.token_refused': { metric: 'resourceAuthFailures', label: (f) => f.reason },
+  'tool.failed': { metric: 'toolErrors', label: (f) => f.tool },
+};

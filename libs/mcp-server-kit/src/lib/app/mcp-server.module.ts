@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { McpServerConfig } from '@mcp-cognito/config';
-import { ConfigModule, HealthModule, REPOSITORIES, SecurityEvents, StorageModule, createLoggingModule } from '@mcp-cognito/nest-platform';
+import { ConfigModule, HealthModule, Metrics, MetricsModule, REPOSITORIES, SecurityEvents, StorageModule, createLoggingModule } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
 import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provider';
 import { McpRequestGate } from '../auth/mcp-request-gate';
@@ -24,6 +24,7 @@ export class McpServerModule {
       module: McpServerModule,
       imports: [
         createLoggingModule({ service: config.service, runtime: config.runtime, requestLogging: 'self' }),
+        MetricsModule.forRoot(config.service),
         StorageModule.forRoot(config.dynamodb),
         ConfigModule.forRoot(MCP_SERVER_CONFIG, config),
         HealthModule.forRoot({ readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl } }),
@@ -38,8 +39,8 @@ export class McpServerModule {
         { provide: OperationScopes, useValue: new OperationScopes(definition.tools as never, (definition.resources ?? []) as never) },
         {
           provide: ProtocolEndpoint,
-          inject: [REPOSITORIES, SecurityEvents],
-          useFactory: async (repositories: Repositories, events: SecurityEvents) => {
+          inject: [REPOSITORIES, SecurityEvents, Metrics],
+          useFactory: async (repositories: Repositories, events: SecurityEvents, metrics: Metrics) => {
             const logger = new Logger('Mcp');
             const spec = {
               info: definition.info,
@@ -48,6 +49,11 @@ export class McpServerModule {
               resources: definition.resources ?? [],
               dependencies: definition.dependencies(repositories),
               toolCallTimeoutMs: config.toolCallTimeoutMs,
+              onToolCall: (tool: string) => metrics.count('toolCalls', tool),
+              onToolDeadline: (tool: string) => {
+                metrics.count('toolErrors', tool);
+                logger.warn({ event: 'mcp.tool_deadline', tool, timeoutMs: config.toolCallTimeoutMs }, 'tool call ran past its deadline');
+              },
               onToolFailure: (tool: string, principal: { sub: string }, err: unknown) => {
                 events.emit('tool.failed', { tool, sub: principal.sub });
                 logger.error({ event: 'mcp.tool_failed', tool, err }, 'tool failed');

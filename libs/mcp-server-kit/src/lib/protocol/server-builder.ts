@@ -14,6 +14,10 @@ export interface McpServerSpec<Deps> {
   readonly dependencies: Deps;
   /** A tool call that takes longer is answered with a JSON-RPC error and its signal aborted. */
   readonly toolCallTimeoutMs: number;
+  /** Told about every tool call that reaches its handler (metrics). */
+  readonly onToolCall?: (tool: string) => void;
+  /** Told about a tool call that ran past `toolCallTimeoutMs` (metrics, logs). */
+  readonly onToolDeadline?: (tool: string) => void;
   /** Told about a tool whose handler threw (the caller gets a generic tool error): events and logs. */
   readonly onToolFailure?: (tool: string, principal: Principal, error: unknown) => void;
 }
@@ -94,6 +98,7 @@ async function runTool<Deps>(spec: McpServerSpec<Deps>, tool: ToolDefinition<Dep
   const principal = principalOf(ctx);
   // Defence in depth: the endpoint already answered 403 for a missing scope (step-up challenge).
   if (scopesOutside(tool.requiredScopes, principal.scopes).length > 0) return toolError('Insufficient scope');
+  spec.onToolCall?.(tool.name);
   // One signal for the handler: the call's deadline, or the client going away (the protocol aborts its own signal).
   const call = new AbortController();
   const cancelled = () => call.abort(ctx.mcpReq.signal.reason);
@@ -114,7 +119,10 @@ async function runTool<Deps>(spec: McpServerSpec<Deps>, tool: ToolDefinition<Dep
     // (the log gets the cause). Both travel as tool results (`isError`): the SDK reports every error a tool throws
     // that way (MCP tools, "Error Handling": tool execution errors belong in the result), and a protocol error a
     // tool throws on purpose passes through.
-    if (error instanceof ToolDeadlinePassed) return toolError(error.message);
+    if (error instanceof ToolDeadlinePassed) {
+      spec.onToolDeadline?.(tool.name);
+      return toolError(error.message);
+    }
     if (error instanceof ProtocolError) throw error;
     spec.onToolFailure?.(tool.name, principal, error);
     return toolError(`${tool.name} failed; try again later`);
