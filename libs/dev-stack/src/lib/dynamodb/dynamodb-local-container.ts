@@ -2,7 +2,7 @@ import type { EmbeddedDynamoDb } from './types';
 import { waitUntilDynamoDbAnswers } from './wait-until-ready';
 
 /** Pinned image; override with env DYNAMODB_LOCAL_IMAGE. */
-export const DYNAMODB_LOCAL_IMAGE = 'amazon/dynamodb-local:2.5.2';
+export const DYNAMODB_LOCAL_IMAGE = 'amazon/dynamodb-local:1.25.1';
 
 /**
  * True when testcontainers finds a working container runtime. Without a daemon testcontainers fails
