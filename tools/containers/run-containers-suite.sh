@@ -105,6 +105,12 @@ cleanup() {
   done
   ids="$($CLI volume ls --quiet --filter "label=$project_label")"; [ -n "$ids" ] && $CLI volume rm --force $ids >/dev/null 2>&1
   ids="$($CLI network ls --quiet --filter "label=$project_label")"; [ -n "$ids" ] && $CLI network rm $ids >/dev/null 2>&1
+  if [ "$ENGINE" = podman ] && [ "${CI:-}" = true ]; then
+    # CI keeps its machine between runs: untagged images (layers of earlier runs' builds, replaced stand-ins
+    # and compose images) go, the tagged ones (base images, mcp-cognito/*, their build stages, compose's)
+    # stay as the next run's cache. (On a developer's machine the suite leaves their images alone.)
+    podman image prune --force >/dev/null 2>&1
+  fi
   if [ -n "$TICKER_PID" ]; then kill "$TICKER_PID" 2>/dev/null; wait "$TICKER_PID" 2>/dev/null; fi
   if [ -n "$SERVICE_PID" ]; then kill "$SERVICE_PID" 2>/dev/null; wait "$SERVICE_PID" 2>/dev/null; fi
   rm -rf "$RUN_DIR"
@@ -173,6 +179,10 @@ if [ "$BASE_IMAGES" = stand-in ]; then
   bash tools/containers/stand-in-images.sh
 fi
 
+step "the engine runs a container"
+$CLI run --rm --network none "$NODE_IMAGE" node -e 'process.stdout.write(`node ${process.version} in a container\n`)' \
+  || die "this machine cannot run containers with $ENGINE (see the error above)"
+
 step "storage suite on DynamoDB Local ($DYNAMODB_IMAGE) through testcontainers"
 DYNAMODB_ENGINE=dynamodb-local DYNAMODB_LOCAL_RUNTIME=container npx jest -c libs/storage/jest.config.cts
 
@@ -186,6 +196,12 @@ for app in auth-gateway mcp-tools local-idp; do
   $CLI build "${BUILD_FLAGS[@]}" -f "apps/$app/Dockerfile" -t "mcp-cognito/$app" . >"$RUN_DIR/build-$app.log" 2>&1 \
     || { tail -n 60 "$RUN_DIR/build-$app.log" >&2; die "apps/$app/Dockerfile does not build"; }
   echo "cached steps: $(grep -c 'Using cache' "$RUN_DIR/build-$app.log" || true)"
+  if [ "$ENGINE" = podman ]; then
+    # Tag the last layer of the build stage: it and its parents (npm ci, nx build) stay the layer cache of
+    # the next run while cleanup() prunes every untagged image older runs left (the disk stays bounded).
+    build_stage="$(awk '/^--> [0-9a-f]+$/ {last=$2} /^\[2\/2\] STEP 1\// {print last; exit}' "$RUN_DIR/build-$app.log")"
+    [ -n "$build_stage" ] && podman tag "$build_stage" "localhost/mcp-cognito/$app-build-stage:cache"
+  fi
 done
 
 step "images as ECS runs them, and docker compose up --build, with a real MCP client (e2e/jest.containers.config.cts)"
