@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { gatewayEnvSchema, loadGatewayConfig, loadMcpServerConfig, mcpServerEnvSchema } from '@mcp-cognito/config';
 import { parseEncryptionKeyRing, parseSigningKeySet } from '@mcp-cognito/tokens';
-import { buildServiceEnvironments, type DevSecrets } from '@mcp-cognito/dev-stack';
+import { buildServiceEnvironments, DYNAMODB_LOCAL_IMAGE, type DevSecrets } from '@mcp-cognito/dev-stack';
 import { workspaceRoot } from '../src/config/workspace';
 
 /**
- * `docker compose config` cannot run on machines without Docker; this checks what it would,
- * plus what it cannot: that every variable is one the services actually read.
+ * The compose file's shape and its contract with the services: that every variable is one the services
+ * actually read. Running it (`docker compose up --build`, a real client signing in) is the containers suite's
+ * job (`npm run test:containers`, e2e/test/containers).
  */
 interface ComposeService {
   image?: string;
@@ -56,6 +57,24 @@ describe('docker-compose.yml', () => {
   it('has DynamoDB Local, local-idp, auth-gateway and mcp-tools', () => {
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['dynamodb', 'local-idp', 'auth-gateway', 'mcp-tools']));
     expect(compose.services['dynamodb'].image).toMatch(/^amazon\/dynamodb-local(:|$)/);
+  });
+
+  it('runs the DynamoDB Local version the storage suite tests (libs/dev-stack DYNAMODB_LOCAL_IMAGE, the provisioned jar)', () => {
+    expect(compose.services['dynamodb'].image).toBe(DYNAMODB_LOCAL_IMAGE);
+  });
+
+  it('the dynamodb health check asks DynamoDB itself, as one shell command', () => {
+    const test = compose.services['dynamodb'].healthcheck?.test ?? [];
+    expect(test[0]).toBe('CMD-SHELL');
+    expect(test).toHaveLength(2);
+    expect(test[1]).toContain('HTTP/1.1 400');
+  });
+
+  it('no CMD-form health check has an argument with a space (podman 4.3\'s Docker API splits them on spaces)', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const test = service.healthcheck?.test ?? [];
+      if (test[0] === 'CMD') expect([name, test.filter((arg) => arg.includes(' '))]).toEqual([name, []]);
+    }
   });
 
   it.each(['auth-gateway', 'mcp-tools', 'local-idp'])('%s: every variable is one the service reads', (name) => {

@@ -1,4 +1,5 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
+const { RestoreNpmOverridesPlugin } = require('./npm-overrides-plugin');
 const { join, relative } = require('path');
 
 /**
@@ -31,6 +32,7 @@ module.exports = function nodeAppConfig(projectDir, options = {}) {
         generatePackageJson: true,
         sourceMap: true,
       }),
+      new RestoreNpmOverridesPlugin(root),
     ],
   };
 };

@@ -71,7 +71,7 @@ if (command === 'e2e-browser') {
 }
 
 if (problems.length > 0) {
-  const script = { start: 'npm start', test: 'npm test', bench: 'npm run bench', e2e: 'npm run test:e2e', 'e2e-browser': 'npm run test:e2e:browser' }[command] ?? command;
+  const script = { start: 'npm start', test: 'npm test', bench: 'npm run bench', e2e: 'npm run test:e2e', 'e2e-browser': 'npm run test:e2e:browser', containers: 'npm run test:containers' }[command] ?? command;
   process.stderr.write(`\nCannot run \`${script}\` on this machine yet:\n\n`);
   for (const p of problems) process.stderr.write(`  - ${p}\n\n`);
   process.exit(1);

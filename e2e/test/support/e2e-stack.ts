@@ -87,7 +87,7 @@ export interface HeadlessClient {
 }
 
 export async function headlessClient(
-  stack: LocalStack,
+  stack: { urls: { issuer: string } },
   clientName: string,
   options: { user?: { username: string; password: string }; browser?: HttpBrowser; initialScope?: string } = {},
 ): Promise<HeadlessClient> {

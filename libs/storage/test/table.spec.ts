@@ -27,6 +27,38 @@ describe('ensureTable creates the single table idempotently', () => {
     }
   });
 
+  it('two instances starting together on a fresh table both come up (the one that loses the TTL race finds it enabled)', async () => {
+    const name = `ensure-race-${Date.now()}`;
+    const first = clientsFor(name);
+    const second = clientsFor(name);
+    // Both read "TTL off", then the second one's UpdateTimeToLive reaches the engine only after the first
+    // one's succeeded (the order seen when the gateway and tools images started together on a fresh table).
+    let firstDone!: () => void;
+    const firstFinished = new Promise<void>((resolve) => (firstDone = resolve));
+    let secondDescribed!: () => void;
+    const secondHasDescribed = new Promise<void>((resolve) => (secondDescribed = resolve));
+    first.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateTimeToLiveCommand') await secondHasDescribed;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    second.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateTimeToLiveCommand') await firstFinished;
+        const result = await next(args);
+        if (context.commandName === 'DescribeTimeToLiveCommand') secondDescribed();
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const secondResult = ensureTable(second);
+    const firstResult = await ensureTable(first).finally(firstDone);
+    const expected = testEngine() === 'dynalite' ? 'unsupported' : 'enabled';
+    expect([firstResult.ttl, (await secondResult).ttl]).toEqual([expected, expected]);
+  });
+
   it('does not swallow TTL failures other than "operation unknown"', async () => {
     const clients = clientsFor(`ensure-ttl-${Date.now()}`);
     clients.client.middlewareStack.add(

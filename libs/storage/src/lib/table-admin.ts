@@ -5,7 +5,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoClients } from './dynamo-clients';
-import { isResourceInUse, isResourceNotFound, isUnknownOperation } from './errors';
+import { isResourceInUse, isResourceNotFound, isUnknownOperation, isValidationError } from './errors';
 import { TTL_ATTRIBUTE, tableDefinition } from './table-definition';
 
 export interface EnsureTableResult {
@@ -47,22 +47,33 @@ async function waitUntilActive(clients: DynamoClients, timeoutMs: number): Promi
   }
 }
 
-async function enableTtl({ client, tableName }: DynamoClients): Promise<EnsureTableResult['ttl']> {
+async function enableTtl(clients: DynamoClients): Promise<EnsureTableResult['ttl']> {
+  const { client, tableName } = clients;
   try {
-    const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
-    if (ttl?.AttributeName === TTL_ATTRIBUTE && (ttl.TimeToLiveStatus === 'ENABLED' || ttl.TimeToLiveStatus === 'ENABLING')) {
-      return 'enabled';
+    if (await ttlEnabled(clients)) return 'enabled';
+    try {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        }),
+      );
+    } catch (err) {
+      // Another instance enabled TTL between our Describe and Update (instances starting together on a fresh
+      // table): DynamoDB refuses the second Update ("TimeToLive is already enabled"). What we wanted is there.
+      if (isValidationError(err) && (await ttlEnabled(clients))) return 'enabled';
+      throw err;
     }
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      }),
-    );
     return 'enabled';
   } catch (err) {
     // dynalite implements DescribeTimeToLive but not UpdateTimeToLive. Only that failure is tolerated.
     if (isUnknownOperation(err)) return 'unsupported';
     throw err;
   }
+}
+
+/** TTL is on (or being turned on) for our attribute. */
+async function ttlEnabled({ client, tableName }: DynamoClients): Promise<boolean> {
+  const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  return ttl?.AttributeName === TTL_ATTRIBUTE && (ttl.TimeToLiveStatus === 'ENABLED' || ttl.TimeToLiveStatus === 'ENABLING');
 }

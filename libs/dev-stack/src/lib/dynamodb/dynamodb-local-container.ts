@@ -1,8 +1,12 @@
 import type { EmbeddedDynamoDb } from './types';
 import { waitUntilDynamoDbAnswers } from './wait-until-ready';
 
-/** Pinned image; override with env DYNAMODB_LOCAL_IMAGE. */
-export const DYNAMODB_LOCAL_IMAGE = 'amazon/dynamodb-local:2.5.2';
+/**
+ * Pinned image; override with env DYNAMODB_LOCAL_IMAGE. 1.25.1 is the engine the jar launcher runs
+ * (amplify-dynamodb-simulator@2.9.30 ships DynamoDB Local 1.25.1), so the container and the jar test the
+ * same version; docker-compose.yml names the same image (infra/test/compose.spec.ts).
+ */
+export const DYNAMODB_LOCAL_IMAGE = 'amazon/dynamodb-local:1.25.1';
 
 /**
  * True when testcontainers finds a working container runtime. Without a daemon testcontainers fails
