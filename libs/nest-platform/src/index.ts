@@ -6,3 +6,4 @@ export { StorageModule, DYNAMO_CLIENTS, DYNAMO_CONFIG, CLOCK, REPOSITORIES, ping
 export { HealthModule, type HealthOptions } from './lib/health/health.module';
 export { ConfigModule } from './lib/config/config.module';
 export { SecurityEvents } from './lib/events/security-events';
+export { Metrics } from './lib/metrics/metrics';

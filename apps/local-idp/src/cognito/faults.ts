@@ -66,8 +66,9 @@ export async function playFault(
 ): Promise<boolean> {
   switch (fault.kind) {
     case 'slow':
+      // Then the real answer - even to a caller that gave up waiting: like a real server, the request takes effect.
       await new Promise((r) => setTimeout(r, fault.delayMs));
-      return res.destroyed;
+      return false;
     case 'throttle':
       send(
         res,

@@ -32,6 +32,11 @@ export const METRICS = {
   consentDecisions: { name: 'ConsentDecisions', unit: 'Count', dimension: 'Decision' },
   /** A Cognito call that failed (outage, throttle or refusal), by operation. */
   upstreamErrors: { name: 'UpstreamErrors', unit: 'Count', dimension: 'Operation' },
+  /**
+   * A Cognito refresh-token revocation not confirmed (anything but HTTP 200) after the bounded retries; the token
+   * is kept to be retried (a `REVOKE#` item). Alarm on it: the user's Cognito session outlives our grant meanwhile.
+   */
+  upstreamRevocationFailures: { name: 'UpstreamRevocationFailures', unit: 'Count', dimension: 'Reason' },
   /** Time of one Cognito call, by operation. */
   upstreamLatency: { name: 'UpstreamLatency', unit: 'Milliseconds', dimension: 'Operation' },
   /** A bearer token refused by a resource server, by reason (`expired`, `audience_mismatch`...). */

@@ -23,14 +23,35 @@ export interface GrantRecord {
   revokedReason?: GrantRevocationReason;
   revokedAt?: number;
   upstream: UpstreamTokenSet;
+  /** Present while one request refreshes the Cognito tokens for the whole family (single flight, all instances). */
+  refreshLease?: RefreshLease;
   createdAt: number;
   /** Absolute end of the grant (epoch seconds), also the TTL. */
   expiresAt: number;
 }
 
+/**
+ * The short lease one request holds on a grant while it calls Cognito for the family, so that concurrent
+ * refreshes on any instance call Cognito once and reuse the result. `failure` marks a lease kept after Cognito
+ * could not answer: until `untilMs`, other requests answer "try again" instead of calling Cognito themselves.
+ */
+export interface RefreshLease {
+  /** Random id of the holding request. */
+  owner: string;
+  /** Epoch milliseconds; after it the lease is free for anyone. */
+  untilMs: number;
+  failure?: { reason: string; retryAfterSeconds: number };
+}
+
+export type AcquireLeaseResult =
+  | { status: 'acquired'; grant: GrantRecord }
+  /** Someone else holds a live lease, the family moved on, or it ended: `current` says which. */
+  | { status: 'unavailable'; current: GrantRecord }
+  | { status: 'not_found' };
+
 export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' | 'code_replay' | 'upstream_revoked' | 'admin';
 
-export type NewGrant = Omit<GrantRecord, 'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>;
+export type NewGrant = Omit<GrantRecord, 'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason' | 'refreshLease'>;
 
 export interface RotateInput {
   /** Rotate only if this is still the current hash (the token the client presented)... */
@@ -40,6 +61,8 @@ export interface RotateInput {
   newHash: string;
   /** Written in the same UpdateItem: refreshed Cognito tokens, a new absolute expiry. */
   updates?: { upstream?: UpstreamTokenSet; expiresAt?: number; /** Narrowed when Cognito grants fewer scopes on refresh. */ scope?: string };
+  /** Ends the refresh lease in the same write (the holder stores what Cognito answered). */
+  releaseLease?: boolean;
 }
 
 /** `conflict`: the condition failed; `current` is the grant as it is now (revoked, rotated, ...). */
