@@ -1,4 +1,6 @@
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { freePort } from '@mcp-cognito/dev-stack';
+import { createDynamoClients } from '@mcp-cognito/storage';
 import { parseEncryptionKeyRing, decryptWithKeyRing } from '@mcp-cognito/tokens';
 import { UpstreamRevocationRetrier } from '../src/families/upstream-revocation.retrier';
 import { GatewayHarness } from './support/harness';
@@ -147,8 +149,6 @@ describe('a failed upstream revocation is never silent', () => {
 
 /** Makes every recorded revocation due now (the retrier would otherwise wait a minute or more). */
 async function forceDue(h: GatewayHarness): Promise<void> {
-  const { UpdateCommand, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { createDynamoClients } = await import('@mcp-cognito/storage');
   const clients = createDynamoClients({ region: 'us-east-1', endpoint: h.dynamo.endpoint, tableName: 'mcp-cognito' });
   try {
     const out = await clients.doc.send(

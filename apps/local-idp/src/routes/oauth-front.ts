@@ -54,10 +54,10 @@ export function createOAuthFront(
       await deps.provider(req, res);
       return;
     }
-    let grantType: string | undefined;
+    const seen: { grantType?: string } = {};
     res.once('finish', () => {
       if (endpoint === 'token')
-        countTokenRequest(deps.stats, grantType, res.statusCode === 200);
+        countTokenRequest(deps.stats, seen.grantType, res.statusCode === 200);
       else {
         deps.stats.revocations.total += 1;
         if (res.statusCode !== 200) deps.stats.revocations.failed += 1;
@@ -75,7 +75,8 @@ export function createOAuthFront(
       refuse(res, { status: 400, error: 'invalid_request' });
       return;
     }
-    grantType = form.get('grant_type') ?? undefined;
+    const grantType = form.get('grant_type') ?? undefined;
+    seen.grantType = grantType;
 
     const auth = authenticateClient(req.headers.authorization, form, {
       clients: deps.config.clients,

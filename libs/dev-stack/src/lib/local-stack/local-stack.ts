@@ -88,7 +88,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ports: LocalStackPorts = {
     dynamodb: await port(options.ports?.dynamodb, DEFAULT_LOCAL_PORTS.dynamodb),
     idp: await port(options.ports?.idp, DEFAULT_LOCAL_PORTS.idp),
-    idpIssuer: await port(options.ports?.idpIssuer, DEFAULT_LOCAL_PORTS.idpIssuer),
+    // Free ports for the domain mean a free port for the issuer origin too (tests, several stacks at once).
+    idpIssuer: await port(options.ports?.idpIssuer, options.ports?.idp === 0 ? 0 : DEFAULT_LOCAL_PORTS.idpIssuer),
     gateway: await port(options.ports?.gateway, DEFAULT_LOCAL_PORTS.gateway),
     tools: await port(options.ports?.tools, DEFAULT_LOCAL_PORTS.tools),
     proxy: options.singleOrigin ? await port(options.ports?.proxy, DEFAULT_LOCAL_PORTS.proxy) : 0,
