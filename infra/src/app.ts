@@ -93,6 +93,7 @@ export function configFromContext(app: App): { config: StageConfig; options: Bui
     hostedZoneName: ctx('hostedZoneName'),
     cognitoDomainPrefix: ctx('cognitoDomainPrefix'),
     alarmEmail: ctx('alarmEmail'),
+    refreshTokenRotationGraceSeconds: ctx('refreshTokenRotationGraceSeconds') === undefined ? undefined : Number(ctx('refreshTokenRotationGraceSeconds')),
   };
   return {
     config: stageConfig(ctx('stage') ?? 'dev', overrides),

@@ -106,6 +106,7 @@ describe('docker-compose.yml', () => {
       secrets,
       dynamoEndpoint: 'http://127.0.0.1:8000',
       idpUrl: 'http://127.0.0.1:9000',
+      idpIssuerUrl: 'http://127.0.0.1:9001',
       gatewayUrl: 'http://127.0.0.1:3000',
       toolsUrl: 'http://127.0.0.1:3001',
       logLevel: '${LOG_LEVEL:-info}',

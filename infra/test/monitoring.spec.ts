@@ -91,6 +91,7 @@ describe.each(STAGES)('observability (%s)', (stage) => {
     ['auth-gateway-storage-unavailable', 'monitoring'],
     ['mcp-tools-storage-unavailable', 'monitoring'],
     ['cognito-upstream-errors', 'monitoring'],
+    ['upstream-revocation-failures', 'monitoring'],
   ] as const)('alarm %s (in the %s stack) notifies on alarm and on recovery', (name, where) => {
     const [[, alarm]] = resourcesOf(stacks[where], 'AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties['AlarmName'] === alarmName(stage, name));
     expect(alarm.Properties['AlarmActions']).toHaveLength(1);
@@ -102,12 +103,19 @@ describe.each(STAGES)('observability (%s)', (stage) => {
   it('application alarms read the services\' EMF metrics by the names and namespace libs/contracts defines, on the [Service] dimension set', () => {
     const emf = alarmMetrics(stacks.monitoring).filter((m) => m.namespace === METRICS_NAMESPACE);
     expect(emf.map((m) => m.name).sort()).toEqual(
-      [METRICS.refreshTokenReuse.name, METRICS.upstreamErrors.name, METRICS.storageUnavailable.name, METRICS.storageUnavailable.name].sort(),
+      [
+        METRICS.refreshTokenReuse.name,
+        METRICS.upstreamErrors.name,
+        METRICS.upstreamRevocationFailures.name,
+        METRICS.storageUnavailable.name,
+        METRICS.storageUnavailable.name,
+      ].sort(),
     );
     for (const m of emf) expect(m.dimensions.map((d) => d.Name)).toEqual([SERVICE_DIMENSION]);
     const byAlarm = Object.fromEntries(emf.map((m) => [m.alarm, m.dimensions[0].Value]));
     expect(byAlarm[alarmName(stage, 'refresh-token-reuse')]).toBe('auth-gateway');
     expect(byAlarm[alarmName(stage, 'cognito-upstream-errors')]).toBe('auth-gateway');
+    expect(byAlarm[alarmName(stage, 'upstream-revocation-failures')]).toBe('auth-gateway');
     expect(byAlarm[alarmName(stage, 'mcp-tools-storage-unavailable')]).toBe('mcp-tools');
   });
 
@@ -143,7 +151,7 @@ describe.each(STAGES)('observability (%s)', (stage) => {
     const wafMetrics = (waf['properties'] as Json)['metrics'] as unknown[][];
     for (const m of wafMetrics) expect(m[m.length - 1]).toMatchObject({ region: 'us-east-1' });
     const alarmWidget = widgets.find((w) => (w['type'] as string) === 'alarm')!;
-    expect(((alarmWidget['properties'] as Json)['alarms'] as string[]).length).toBe(13);
+    expect(((alarmWidget['properties'] as Json)['alarms'] as string[]).length).toBe(14);
   });
 
   it('EMF lines need nothing from the task: no cloudwatch:PutMetricData in any role (CloudWatch Logs extracts the metrics)', () => {

@@ -59,6 +59,25 @@ describe('security stack: Cognito and the secrets', () => {
     expect(prodClient.Properties['AccessTokenValidity']).toBe(60);
   });
 
+  it('auth flows valid for both refresh-token modes: rotation off keeps ALLOW_REFRESH_TOKEN_AUTH, rotation on must not have it', () => {
+    const [, off] = resourcesOf(dev, 'AWS::Cognito::UserPoolClient')[0];
+    expect(off.Properties['RefreshTokenRotation']).toBeUndefined();
+    expect(off.Properties['ExplicitAuthFlows']).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+
+    const rotating = Template.fromStack(buildTestApp('dev', { overrides: { refreshTokenRotationGraceSeconds: 60 } }).security);
+    const [, on] = resourcesOf(rotating, 'AWS::Cognito::UserPoolClient')[0];
+    expect(on.Properties['RefreshTokenRotation']).toEqual({ Feature: 'ENABLED', RetryGracePeriodSeconds: 60 });
+    // Cognito: refresh-token rotation is incompatible with REFRESH_TOKEN_AUTH; the token endpoint needs no explicit flow.
+    expect(on.Properties['ExplicitAuthFlows']).not.toContain('ALLOW_REFRESH_TOKEN_AUTH');
+    expect(on.Properties['ExplicitAuthFlows']).toEqual(['ALLOW_USER_SRP_AUTH']);
+    expect(() => buildTestApp('dev', { overrides: { refreshTokenRotationGraceSeconds: 61 } })).toThrow(/0 to 60/);
+  });
+
+  it('the registered logout URL is the page the gateway serves for Cognito /logout to return to', () => {
+    const [, client] = resourcesOf(dev, 'AWS::Cognito::UserPoolClient')[0];
+    expect(JSON.stringify(client.Properties['LogoutURLs'])).toMatch(/"\/consent\/signed-out"\]/);
+  });
+
   it('the client secret goes to Secrets Manager from a custom resource, never as a literal', () => {
     dev.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: secretName('dev', 'cognitoClientSecret'),

@@ -20,11 +20,15 @@ if (existsSync(COMPLETE)) {
   process.exit(0);
 }
 
-function signingKeySet(alg) {
+function signingKey(alg) {
   const { privateKey } =
     alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' });
-  return JSON.stringify({ keys: [{ ...jwk, kid: `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`, alg, use: 'sig' }] });
+  return { ...jwk, kid: `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`, alg, use: 'sig' };
+}
+/** `count` keys: local-idp signs ID and access tokens with two keys, as a Cognito user pool does. */
+function signingKeySet(alg, count = 1) {
+  return JSON.stringify({ keys: Array.from({ length: count }, () => signingKey(alg)) });
 }
 function encryptionKeySet(prefix) {
   const k = randomBytes(32).toString('base64url');
@@ -40,7 +44,7 @@ const values = {
   STORAGE_ENCRYPTION_KEYS: encryptionKeySet('sto'),
   COOKIE_SECRET: secret(32),
   REFRESH_TOKEN_KEYS: JSON.stringify({ keys: [{ kty: 'oct', k: secret(32), kid: `rt-${randomUUID().slice(0, 8)}`, alg: 'HS256', use: 'sig' }] }),
-  LOCAL_IDP_SIGNING_JWKS: signingKeySet('RS256'),
+  LOCAL_IDP_SIGNING_JWKS: signingKeySet('RS256', 2),
   LOCAL_IDP_COOKIE_KEYS: [secret(24), secret(24)].join(','),
 };
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import type { Clock } from '@mcp-cognito/contracts';
-import { CLOCK, SecurityEvents } from '@mcp-cognito/nest-platform';
+import { CLOCK, Metrics, SecurityEvents } from '@mcp-cognito/nest-platform';
 import type { GatewayConfig } from './config/gateway-config';
 import { GATEWAY_CONFIG } from './config/gateway-config';
 import { AuthorizationService } from './authorize/authorization.service';
@@ -13,6 +13,8 @@ import { ClientAuthenticator } from './clients/client-authentication';
 import { ClientRegistry } from './clients/client-registry.service';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { GrantRevocation } from './families/grant-revocation.service';
+import { UpstreamRevocationRetrier } from './families/upstream-revocation.retrier';
+import { UpstreamRevocation } from './families/upstream-revocation.service';
 import { SignedCookies } from './http/signed-cookies';
 import { GATEWAY_KEYS, loadGatewayKeys, type GatewayKeys } from './keys/gateway-keys';
 import { RegistrationController } from './registration/registration.controller';
@@ -21,13 +23,16 @@ import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
 import { AccessTokenIssuer } from './token/access-token-issuer';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
+import { RefreshSingleFlight } from './token/grants/refresh-single-flight';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { UpstreamRefresh } from './token/grants/upstream-refresh';
 import { RefreshTokens } from './families/refresh-tokens';
 import { TokenController } from './token/token.controller';
 import { TokenService } from './token/token.service';
 import { UpstreamBrowserBinding } from './upstream/browser-binding';
 import { CognitoClient } from './upstream/cognito-client';
 import { CognitoStrategy } from './upstream/cognito.strategy';
+import { SignOutController } from './sign-out/sign-out.controller';
 
 /**
  * The authorization server: controllers (HTTP only) -> services (one use case each) -> repositories (libs/storage).
@@ -35,10 +40,15 @@ import { CognitoStrategy } from './upstream/cognito.strategy';
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController],
+  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController, SignOutController],
   providers: [
     { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG, CLOCK], useFactory: (config: GatewayConfig, clock: Clock) => loadGatewayKeys(config, clock) },
-    { provide: CognitoClient, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new CognitoClient(config.cognito, config.cognito.upstreamTimeoutMs) },
+    {
+      provide: CognitoClient,
+      inject: [GATEWAY_CONFIG, Metrics, SecurityEvents],
+      useFactory: (config: GatewayConfig, metrics: Metrics, events: SecurityEvents) =>
+        new CognitoClient(config.cognito, config.cognito.upstreamTimeoutMs, { metrics, events }),
+    },
     { provide: RefreshTokens, inject: [GATEWAY_KEYS], useFactory: (keys: GatewayKeys) => new RefreshTokens(keys.refreshTokens) },
     // One cookie signer for consent memory, CSRF and the upstream browser binding (COOKIE_SECRET).
     { provide: SignedCookies, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new SignedCookies(config.keys.cookieSecret, config.http.secureCookies) },
@@ -55,9 +65,13 @@ import { CognitoStrategy } from './upstream/cognito.strategy';
     CognitoStrategy,
     CognitoCallbackGuard,
     CallbackService,
+    UpstreamRevocation,
+    UpstreamRevocationRetrier,
     GrantRevocation,
     AccessTokenIssuer,
     AuthorizationCodeGrant,
+    UpstreamRefresh,
+    RefreshSingleFlight,
     RefreshTokenGrant,
     TokenService,
     RevocationService,

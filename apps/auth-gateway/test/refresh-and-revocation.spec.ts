@@ -224,13 +224,19 @@ describe('lazy upstream refresh', () => {
     it('an upstream outage gives temporarily_unavailable and changes nothing stored', async () => {
       const t0 = await signIn(h, client);
       await h.idp.stop();
+      let failedAt = Date.now();
       try {
         const down = await refresh(h, client, t0.refresh_token);
+        failedAt = Date.now();
         expect(down.status).toBe(503);
         expect(down.body['error']).toBe('temporarily_unavailable');
+        expect(Number(down.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       } finally {
         await h.restartIdp({ LOCAL_IDP_ACCESS_TOKEN_TTL: '300' });
       }
+      // For a moment after a failed upstream refresh the grant answers 503 without calling Cognito again
+      // (refresh-single-flight.ts): wait that moment out, as a client honouring Retry-After would.
+      await new Promise((r) => setTimeout(r, Math.max(0, failedAt + 2200 - Date.now())));
       // local-idp lost its in-memory grants on restart, so prove "nothing changed" on our side:
       // the same refresh token is still the current one (not rotated, not revoked) - Cognito now
       // answers invalid_grant, which ends our grant.

@@ -1,7 +1,7 @@
-import { createLocalJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { decodeJwt, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { accessTokenClaims } from './claims';
-import type { SigningKeys } from './keys';
+import type { SigningKeyRing } from './keys';
 import type { UserDirectory } from './users';
 
 type AccessTokenEntity = NonNullable<
@@ -18,15 +18,12 @@ type AccessTokenEntity = NonNullable<
  */
 export class CognitoAccessTokens {
   private readonly minted = new WeakMap<object, Promise<string>>();
-  private readonly jwks: ReturnType<typeof createLocalJWKSet>;
 
   constructor(
-    private readonly keys: SigningKeys,
+    private readonly keys: SigningKeyRing,
     private readonly issuer: string,
     private readonly users: UserDirectory,
-  ) {
-    this.jwks = createLocalJWKSet({ keys: keys.publicJwks });
-  }
+  ) {}
 
   /**
    * The JWT for the access token oidc-provider just created in this request. Memoised per entity because it is
@@ -64,16 +61,29 @@ export class CognitoAccessTokens {
       // at.expiration is what the token response reports as expires_in, so exp - iat == expires_in.
       exp: iat + at.expiration,
     });
+    const { kid, key } = this.keys.signingKey('access');
     return new SignJWT(claims)
-      .setProtectedHeader({ kid: this.keys.active.kid, alg: 'RS256' })
-      .sign(this.keys.active.key);
+      .setProtectedHeader({ kid, alg: 'RS256' })
+      .sign(key);
+  }
+
+  /**
+   * oidc-provider builds the ID token (claims, `at_hash`, `nonce`, lifetimes); local-idp signs it with the pool's
+   * current ID-token key, so that ID and access tokens carry different `kid`s (as Cognito's do) and key rotation
+   * at run time reaches ID tokens too. oidc-provider's own signing key is internal and never published.
+   */
+  async resignIdToken(idToken: string): Promise<string> {
+    const { kid, key } = this.keys.signingKey('id');
+    return new SignJWT(decodeJwt(idToken))
+      .setProtectedHeader({ kid, alg: 'RS256' })
+      .sign(key);
   }
 
   /** Signature, issuer, expiry and token_use; revocation is checked by the caller against the grant. */
   async verify(
     token: string,
   ): Promise<JWTPayload & { origin_jti?: string; scope?: string }> {
-    const { payload } = await jwtVerify(token, this.jwks, {
+    const { payload } = await jwtVerify(token, this.keys.verificationKeys, {
       issuer: this.issuer,
       algorithms: ['RS256'],
     });

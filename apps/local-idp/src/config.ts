@@ -1,18 +1,25 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isLoopbackHost, resolveFileVariables } from '@mcp-cognito/config';
+import { resolveFileVariables } from '@mcp-cognito/config';
+import {
+  booleanFlag,
+  clientId,
+  clientSchema,
+  clientSecret,
+  commaList,
+  json,
+  origin,
+  portNumber,
+  rsaPrivateJwk,
+  seconds,
+  secondsValue,
+  uriList,
+} from './config-values';
 
-/**
- * Scopes local-idp knows. `mcp-server/*` mirror the Cognito resource server (identifier `mcp-server`) that
- * infra/ creates; Cognito writes custom scopes as `<resource server id>/<scope>`.
- */
-export const OIDC_SCOPES = ['openid', 'email', 'profile'] as const;
-export const CUSTOM_SCOPES = ['mcp-server/read', 'mcp-server/write'] as const;
-export const SUPPORTED_SCOPES: readonly string[] = [
-  ...OIDC_SCOPES,
-  ...CUSTOM_SCOPES,
-];
+import { SUPPORTED_SCOPES } from './scopes';
+
+export { CUSTOM_SCOPES, OIDC_SCOPES, SUPPORTED_SCOPES } from './scopes';
 
 export interface LocalIdpClient {
   clientId: string;
@@ -24,6 +31,27 @@ export interface LocalIdpClient {
   logoutUris: string[];
   /** Cognito "Allowed OAuth scopes". */
   scopes: string[];
+  /**
+   * Cognito `EnableTokenRevocation` (on by default for new app clients): when off, `/oauth2/revoke` answers
+   * 400 `invalid_request`. Can be changed at run time (dev API), like UpdateUserPoolClient.
+   */
+  enableTokenRevocation: boolean;
+}
+
+/** How the `Authorization: Basic` credentials are decoded at `/oauth2/token` and `/oauth2/revoke`. */
+export type BasicAuthDecoding = 'cognito' | 'rfc6749';
+
+/** Where the pool's issuer (discovery, JWKS) is served. */
+export interface IssuerOrigin {
+  /**
+   * true (Cognito): discovery and JWKS on their own origin, as `cognito-idp.<region>.amazonaws.com` is apart
+   * from the hosted domain; false: under the hosted domain (`<base>/<poolId>`).
+   */
+  separate: boolean;
+  /** Listen port of the issuer origin (`0` = any free port); unused when not separate. */
+  port: number;
+  /** Public origin of the issuer; undefined only when its port is 0 and no base URL was given. */
+  baseUrl?: string;
 }
 
 export interface LocalIdpConfig {
@@ -42,6 +70,10 @@ export interface LocalIdpConfig {
   idTokenTtl: number;
   refreshTokenTtl: number;
   rotateRefreshTokens: boolean;
+  /** Cognito `RetryGracePeriodSeconds` (0-60): how long a rotated-out refresh token keeps working. */
+  refreshTokenGraceSeconds: number;
+  issuerOrigin: IssuerOrigin;
+  basicAuth: BasicAuthDecoding;
 }
 
 export interface PrivateRsaJwk {
@@ -78,148 +110,21 @@ const DEFAULT_CLIENT: LocalIdpClient = {
   ],
   logoutUris: ['http://127.0.0.1:3000/', 'http://localhost:3000/'],
   scopes: [...SUPPORTED_SCOPES],
+  enableTokenRevocation: true,
 };
 
-/** Cognito accepts https callback URLs, and plain http only for localhost testing; never fragments. */
-function redirectUriProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not an absolute URL`;
-  }
-  if (url.hash) return `"${value}" must not contain a fragment`;
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-    return undefined;
-  if (url.protocol === 'http:')
-    return `"${value}" uses http on a non-loopback host (only https or http://localhost|127.0.0.1|[::1])`;
-  // Private-use schemes (com.example.app:/cb) are allowed by Cognito for native apps.
-  if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return undefined;
-  return `"${value}" has an unsupported scheme ${url.protocol}`;
-}
-
-const uriList = z.array(z.string()).superRefine((uris, ctx) => {
-  for (const uri of uris) {
-    const problem = redirectUriProblem(uri);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }
-});
-
-// Cognito client ids are [\w+]+ (26 chars in practice); secrets are opaque strings without whitespace.
-const clientId = z
-  .string()
-  .regex(/^[\w+.-]{1,128}$/, 'must be 1-128 characters of [A-Za-z0-9_+.-]');
-const clientSecret = z
-  .string()
-  .regex(/^\S{1,256}$/, 'must be 1-256 non-whitespace characters');
-
-const clientSchema = z
-  .object({
-    clientId,
-    clientSecret: clientSecret.optional(),
-    clientName: z.string().max(128).optional(),
-    redirectUris: uriList.min(1, 'at least one redirect URI is required'),
-    logoutUris: uriList.default([]),
-    scopes: z
-      .array(z.enum(SUPPORTED_SCOPES as [string, ...string[]]))
-      .min(1)
-      .default([...SUPPORTED_SCOPES]),
-  })
-  .strict();
-
-/** Parse a JSON env value inside zod, so a syntax error is reported beside every other problem. */
-function json<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `not valid JSON (${(err as Error).message})`,
-        });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
-
-const secondsValue = z
-  .string()
-  .regex(/^\d+$/, 'must be a whole number of seconds')
-  .transform(Number)
-  .pipe(
-    z
-      .number()
-      .int()
-      .min(1)
-      .max(10 * 365 * 24 * 3600),
-  );
-const seconds = (fallback: number) =>
-  secondsValue.optional().transform((v) => v ?? fallback);
-
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const rsaPrivateJwk = z
-  .looseObject({
-    kty: z.literal('RSA', {
-      error: 'only RSA keys are supported (Cognito signs with RS256)',
-    }),
-    n: z.string().min(1),
-    e: z.string().min(1),
-    d: z.string({ error: 'must be a private key (missing "d")' }).min(1),
-    kid: z.string().min(1).optional(),
-    alg: z.literal('RS256').optional(),
-    use: z.literal('sig').optional(),
-  })
-  .transform((k) => k as unknown as PrivateRsaJwk);
-
 const envSchema = z.object({
-  LOCAL_IDP_PORT: z
-    .string()
-    .regex(/^\d+$/, 'must be a port number')
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(65535))
-    .optional()
-    .transform((v) => v ?? 9000),
+  LOCAL_IDP_PORT: portNumber.optional().transform((v) => v ?? 9000),
   LOCAL_IDP_HOST: z
     .string()
     .min(1)
     .optional()
     .transform((v) => v ?? '127.0.0.1'),
-  LOCAL_IDP_BASE_URL: z
-    .string()
-    .superRefine((value, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be an absolute http(s) URL',
-        });
-        return;
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        ctx.addIssue({ code: 'custom', message: 'must use http or https' });
-      }
-      // The routes (/oauth2/*, /login, /<poolId>/...) hang off the root, like Cognito's hosted domain.
-      if (url.pathname !== '/' || url.search || url.hash) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be an origin without path, query or fragment',
-        });
-      }
-    })
-    .transform((v) => new URL(v).origin)
-    .optional(),
+  // The routes (/oauth2/*, /login, /logout) hang off the root, like Cognito's hosted domain.
+  LOCAL_IDP_BASE_URL: origin.optional(),
+  LOCAL_IDP_SEPARATE_ISSUER_ORIGIN: booleanFlag(true),
+  LOCAL_IDP_ISSUER_PORT: portNumber.optional(),
+  LOCAL_IDP_ISSUER_BASE_URL: origin.optional(),
   COGNITO_USER_POOL_ID: z
     .string()
     .regex(
@@ -249,12 +154,19 @@ const envSchema = z.object({
   LOCAL_IDP_ACCESS_TOKEN_TTL: seconds(3600),
   LOCAL_IDP_ID_TOKEN_TTL: secondsValue.optional(),
   LOCAL_IDP_REFRESH_TOKEN_TTL: seconds(30 * 24 * 3600),
-  LOCAL_IDP_ROTATE_REFRESH_TOKENS: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
-      error: 'must be true or false',
-    })
+  LOCAL_IDP_ROTATE_REFRESH_TOKENS: booleanFlag(false),
+  LOCAL_IDP_REFRESH_TOKEN_GRACE_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(60, 'Cognito allows 0-60 seconds'))
     .optional()
-    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    .transform((v) => v ?? 0),
+  LOCAL_IDP_ENABLE_TOKEN_REVOCATION: booleanFlag(true),
+  LOCAL_IDP_BASIC_AUTH: z
+    .enum(['cognito', 'rfc6749'], { error: 'must be cognito or rfc6749' })
+    .optional()
+    .transform((v) => v ?? 'cognito'),
 });
 
 /** Empty strings count as unset: docker-compose and shells often pass `VAR=`. */
@@ -324,6 +236,7 @@ export function loadConfig(
       redirectUris: e.LOCAL_IDP_REDIRECT_URIS ?? [],
       logoutUris: e.LOCAL_IDP_LOGOUT_URIS ?? [],
       scopes: [...SUPPORTED_SCOPES],
+      enableTokenRevocation: e.LOCAL_IDP_ENABLE_TOKEN_REVOCATION,
     });
   } else {
     for (const name of [
@@ -345,6 +258,36 @@ export function loadConfig(
         `LOCAL_IDP_CLIENTS: client id "${c.clientId}" is defined twice`,
       );
     seen.add(c.clientId);
+  }
+  const issuerPort =
+    e.LOCAL_IDP_ISSUER_PORT ??
+    explicitPort(e.LOCAL_IDP_ISSUER_BASE_URL) ??
+    (e.LOCAL_IDP_PORT === 0 ? 0 : e.LOCAL_IDP_PORT + 1);
+  if (e.LOCAL_IDP_SEPARATE_ISSUER_ORIGIN) {
+    if (issuerPort !== 0 && issuerPort === e.LOCAL_IDP_PORT) {
+      problems.push(
+        'LOCAL_IDP_ISSUER_PORT: must differ from LOCAL_IDP_PORT (the issuer has its own origin)',
+      );
+    }
+    if (
+      e.LOCAL_IDP_ISSUER_BASE_URL &&
+      e.LOCAL_IDP_BASE_URL &&
+      e.LOCAL_IDP_ISSUER_BASE_URL === e.LOCAL_IDP_BASE_URL
+    ) {
+      problems.push(
+        'LOCAL_IDP_ISSUER_BASE_URL: must differ from LOCAL_IDP_BASE_URL (or set LOCAL_IDP_SEPARATE_ISSUER_ORIGIN=false)',
+      );
+    }
+  } else {
+    for (const name of [
+      'LOCAL_IDP_ISSUER_PORT',
+      'LOCAL_IDP_ISSUER_BASE_URL',
+    ] as const) {
+      if (e[name] !== undefined)
+        problems.push(
+          `${name}: only meaningful with LOCAL_IDP_SEPARATE_ISSUER_ORIGIN=true`,
+        );
+    }
   }
   if (problems.length) throw new LocalIdpConfigError(problems);
 
@@ -368,7 +311,25 @@ export function loadConfig(
     idTokenTtl: e.LOCAL_IDP_ID_TOKEN_TTL ?? e.LOCAL_IDP_ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.LOCAL_IDP_REFRESH_TOKEN_TTL,
     rotateRefreshTokens: e.LOCAL_IDP_ROTATE_REFRESH_TOKENS,
+    refreshTokenGraceSeconds: e.LOCAL_IDP_REFRESH_TOKEN_GRACE_SECONDS,
+    issuerOrigin: {
+      separate: e.LOCAL_IDP_SEPARATE_ISSUER_ORIGIN,
+      port: issuerPort,
+      baseUrl:
+        e.LOCAL_IDP_ISSUER_BASE_URL ??
+        (issuerPort === 0
+          ? undefined
+          : `http://${hostForUrl(e.LOCAL_IDP_HOST)}:${issuerPort}`),
+    },
+    basicAuth: e.LOCAL_IDP_BASIC_AUTH,
   };
+}
+
+/** The port written in an origin, if any (`http://h:9001` -> 9001; `https://h` -> undefined). */
+function explicitPort(originUrl: string | undefined): number | undefined {
+  if (!originUrl) return undefined;
+  const port = new URL(originUrl).port;
+  return port ? Number(port) : undefined;
 }
 
 export function hostForUrl(host: string): string {

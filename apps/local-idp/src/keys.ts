@@ -1,60 +1,125 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
   calculateJwkThumbprint,
+  createLocalJWKSet,
   importJWK,
   type CryptoKey,
   type JWK,
+  type JWTVerifyGetKey,
   type KeyObject,
 } from 'jose';
 import type { PrivateRsaJwk } from './config';
 
-export interface SigningKeys {
-  /** Private JWKs for oidc-provider's `jwks` option (each with kid, alg RS256, use sig). */
-  privateJwks: PrivateRsaJwk[];
-  /** What `<issuer>/.well-known/jwks.json` publishes. */
-  publicJwks: JWK[];
-  /** The key that signs new tokens: the first key of the set, which oidc-provider also picks for RS256. */
-  active: { kid: string; key: CryptoKey | KeyObject | Uint8Array };
-  generated: boolean;
+/** What a key signs. Cognito signs ID tokens and access tokens with two different keys (two `kid`s). */
+export type KeyUse = 'id' | 'access';
+
+interface SigningKey {
+  kid: string;
+  use: KeyUse;
+  key: CryptoKey | KeyObject | Uint8Array;
+  publicJwk: JWK;
 }
 
 /**
- * Use the configured keys, or generate one RSA key. A generated key dies with the process, so every token
- * issued before a restart stops verifying; the local stack passes a persisted set to avoid that.
+ * The pool's RS256 signing keys. Like Cognito's: one key for ID tokens and another for access tokens, both
+ * published at `<issuer>/.well-known/jwks.json`
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html:
+ * "the JWKS contains two keys", match the token's `kid`). `rotate()` changes both signing keys at run time;
+ * the old ones stay published until `retire` drops them, which is what a relying party's JWKS cache must survive.
  */
-export async function loadSigningKeys(
-  configured: PrivateRsaJwk[] | undefined,
-): Promise<SigningKeys> {
-  const generated = !configured;
-  const source: PrivateRsaJwk[] = configured ?? [
-    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
-      format: 'jwk',
-    }) as PrivateRsaJwk,
-  ];
+export class SigningKeyRing {
+  private readonly published: SigningKey[] = [];
+  private active: Record<KeyUse, SigningKey>;
+  private jwks: JWTVerifyGetKey;
 
-  const privateJwks: PrivateRsaJwk[] = [];
-  for (const jwk of source) {
-    const kid =
-      jwk.kid ??
-      (await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }));
-    privateJwks.push({ ...jwk, kid, alg: 'RS256', use: 'sig' });
+  private constructor(
+    keys: SigningKey[],
+    readonly generated: boolean,
+    /** The configured set had one key: ID and access tokens share it (not Cognito's layout). */
+    readonly shared: boolean,
+  ) {
+    this.published.push(...keys);
+    const id = keys[0] as SigningKey;
+    this.active = { id, access: keys[1] ?? id };
+    this.jwks = createLocalJWKSet(this.publicJwks());
   }
-  const publicJwks: JWK[] = privateJwks.map(({ kty, n, e, kid, alg, use }) => ({
-    alg,
-    e,
-    kid,
-    kty,
-    n,
-    use,
-  }));
-  const first = privateJwks[0];
+
+  /**
+   * The configured keys (first: ID tokens, second: access tokens), or two generated ones. A generated key dies
+   * with the process, so every token issued before a restart stops verifying; the local stack passes a persisted
+   * set to avoid that.
+   */
+  static async load(
+    configured: PrivateRsaJwk[] | undefined,
+  ): Promise<SigningKeyRing> {
+    const source = configured ?? [generateRsaJwk(), generateRsaJwk()];
+    const keys: SigningKey[] = [];
+    for (const [i, jwk] of source.entries()) {
+      keys.push(await importSigningKey(jwk, i === 1 ? 'access' : 'id'));
+    }
+    return new SigningKeyRing(keys, !configured, source.length === 1);
+  }
+
+  /** The key that signs new tokens of this kind. */
+  signingKey(use: KeyUse): {
+    kid: string;
+    key: CryptoKey | KeyObject | Uint8Array;
+  } {
+    return this.active[use];
+  }
+
+  /** `{ keys: [...] }` as served at the JWKS URL: public parts only. */
+  publicJwks(): { keys: JWK[] } {
+    return { keys: this.published.map((k) => ({ ...k.publicJwk })) };
+  }
+
+  /** Resolves a token's `kid` against the published keys (a retired key no longer verifies anything). */
+  get verificationKeys(): JWTVerifyGetKey {
+    return this.jwks;
+  }
+
+  /**
+   * New ID and access keys sign from now on. The previous keys stay published (tokens they signed still verify)
+   * unless `retire` is set, which drops every other key from the JWKS at once.
+   */
+  async rotate(
+    options: { retire?: boolean } = {},
+  ): Promise<{ id: string; access: string }> {
+    const id = await importSigningKey(generateRsaJwk(), 'id');
+    const access = await importSigningKey(generateRsaJwk(), 'access');
+    if (options.retire) this.published.length = 0;
+    this.published.push(id, access);
+    this.active = { id, access };
+    this.jwks = createLocalJWKSet(this.publicJwks());
+    return { id: id.kid, access: access.kid };
+  }
+}
+
+function generateRsaJwk(): PrivateRsaJwk {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    format: 'jwk',
+  }) as PrivateRsaJwk;
+}
+
+async function importSigningKey(
+  jwk: PrivateRsaJwk,
+  use: KeyUse,
+): Promise<SigningKey> {
+  const kid =
+    jwk.kid ??
+    (await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }));
   return {
-    privateJwks,
-    publicJwks,
-    active: {
-      kid: first.kid as string,
-      key: await importJWK(first as JWK, 'RS256'),
+    kid,
+    use,
+    key: await importJWK({ ...jwk, kid, alg: 'RS256' } as JWK, 'RS256'),
+    // Cognito's JWKS entries: alg, e, kid, kty, n, use.
+    publicJwk: {
+      alg: 'RS256',
+      e: jwk.e,
+      kid,
+      kty: 'RSA',
+      n: jwk.n,
+      use: 'sig',
     },
-    generated,
   };
 }

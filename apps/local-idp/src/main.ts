@@ -16,8 +16,10 @@ async function main(): Promise<void> {
   }
 
   const idp = await createLocalIdp(config, { log });
-  log.info(`listening on ${idp.url} (bound to ${config.host})`);
-  log.info(`issuer ${idp.issuer}`);
+  log.info(`hosted domain ${idp.url} (bound to ${config.host})`);
+  log.info(
+    `issuer ${idp.issuer}${idp.issuerBaseUrl === idp.url ? ' (same origin as the hosted domain)' : ' (its own origin, as cognito-idp.<region>.amazonaws.com)'}`,
+  );
   log.info(`discovery ${idp.issuer}/.well-known/openid-configuration`);
   log.info(
     `clients: ${config.clients.map((c) => `${c.clientId}${c.clientSecret ? '' : ' (public)'}`).join(', ')}`,
@@ -27,13 +29,17 @@ async function main(): Promise<void> {
       idp.users.users
         .map(
           (u) =>
-            `${u.username}${u.groups.length ? ` [${u.groups.join(',')}]` : ''}`,
+            `${isUuid(u.username) ? `${u.email} (username ${u.username})` : u.username}${u.groups.length ? ` [${u.groups.join(',')}]` : ''}`,
         )
         .join(', '),
   );
   log.info(
     `token TTLs: access ${config.accessTokenTtl}s, id ${config.idTokenTtl}s, refresh ${config.refreshTokenTtl}s, ` +
-      `refresh token rotation ${config.rotateRefreshTokens ? 'on' : 'off'}`,
+      `refresh token rotation ${config.rotateRefreshTokens ? `on (grace ${config.refreshTokenGraceSeconds}s)` : 'off'}`,
+  );
+  log.info(
+    `Basic client credentials decoded as ${config.basicAuth === 'cognito' ? 'Cognito does (not URL-decoded)' : 'RFC 6749 2.3.1 (URL-decoded)'}; ` +
+      `token revocation ${config.clients.every((c) => c.enableTokenRevocation) ? 'enabled' : 'disabled for some clients'}`,
   );
 
   let stopping = false;
@@ -50,6 +56,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+    value,
+  );
 }
 
 main().catch((err: Error) => {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import {
   errors,
   Provider,
@@ -17,9 +17,10 @@ import {
   type LocalIdpClient,
   type LocalIdpConfig,
 } from './config';
-import type { SigningKeys } from './keys';
+import type { RefreshTokenRegistry } from './cognito/refresh-token-registry';
+import type { SigningKeyRing } from './keys';
 import type { Logger } from './log';
-import { countTokenRequest, type LocalIdpStats } from './stats';
+import { frontStateOf } from './routes/oauth-front';
 import type { UserDirectory } from './users';
 import { renderError } from './views/error';
 import { HTML_HEADERS } from './views/layout';
@@ -39,8 +40,10 @@ export interface ProviderDeps {
   baseUrl: string;
   issuer: string;
   users: UserDirectory;
-  keys: SigningKeys;
-  stats: LocalIdpStats;
+  keys: SigningKeyRing;
+  /** The secret oidc-provider knows each confidential client by; clients authenticate at the front (oauth-front.ts). */
+  internalSecrets: ReadonlyMap<string, string>;
+  refreshTokens: RefreshTokenRegistry;
   log: Logger;
 }
 
@@ -49,12 +52,15 @@ export interface BuiltProvider {
   accessTokens: CognitoAccessTokens;
 }
 
-function clientMetadata(c: LocalIdpClient): ClientMetadata {
+function clientMetadata(
+  c: LocalIdpClient,
+  internalSecret: string | undefined,
+): ClientMetadata {
   return {
     client_id: c.clientId,
-    ...(c.clientSecret
+    ...(internalSecret
       ? {
-          client_secret: c.clientSecret,
+          client_secret: internalSecret,
           token_endpoint_auth_method: 'client_secret_basic',
         }
       : { token_endpoint_auth_method: 'none' }),
@@ -69,15 +75,22 @@ function clientMetadata(c: LocalIdpClient): ClientMetadata {
 }
 
 export function buildProvider(deps: ProviderDeps): BuiltProvider {
-  const { config, baseUrl, issuer, users, keys, stats, log } = deps;
+  const { config, baseUrl, issuer, users, keys, refreshTokens, log } = deps;
   const accessTokens = new CognitoAccessTokens(keys, issuer, users);
+  // oidc-provider signs ID tokens with this key; local-idp re-signs them with the pool's ID-token key
+  // (access-token.ts), so it is never published.
+  const internalKey = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+  }).privateKey.export({ format: 'jwk' });
 
   const configuration: Configuration = {
-    clients: config.clients.map(clientMetadata),
+    clients: config.clients.map((c) =>
+      clientMetadata(c, deps.internalSecrets.get(c.clientId)),
+    ),
     jwks: {
-      keys: keys.privateJwks as unknown as NonNullable<
-        Configuration['jwks']
-      >['keys'],
+      keys: [
+        { ...internalKey, kid: 'oidc-provider-internal', alg: 'RS256' },
+      ] as unknown as NonNullable<Configuration['jwks']>['keys'],
     },
     cookies: {
       keys: config.cookieKeys ?? [randomBytes(32).toString('base64url')],
@@ -175,8 +188,9 @@ export function buildProvider(deps: ProviderDeps): BuiltProvider {
     // Cognito issues a refresh token with every authorization_code grant that includes openid.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
-    // Off: Cognito's classic behaviour (same refresh token until it expires). On: Cognito's rotation feature.
-    rotateRefreshToken: config.rotateRefreshTokens,
+    // oidc-provider keeps one refresh token per sign-in; Cognito's rotation (new token per refresh, grace
+    // period, original expiry, no family revocation) is played by cognito/refresh-token-registry.ts.
+    rotateRefreshToken: false,
     // Cognito's /logout ends the hosted-UI session but not issued tokens; tokens must not die with the session.
     expiresWithSession: async () => false,
     ttl: {
@@ -184,13 +198,8 @@ export function buildProvider(deps: ProviderDeps): BuiltProvider {
       IdToken: config.idTokenTtl,
       // Cognito authorization codes live 5 minutes.
       AuthorizationCode: 300,
-      // A rotated refresh token keeps the family's original expiry, so the grant (below) always outlives it.
-      RefreshToken: (ctx) => {
-        const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
-        return rotated
-          ? Math.max(1, rotated.remainingTTL)
-          : config.refreshTokenTtl;
-      },
+      // The sign-in's refresh token; rotated client-facing tokens keep this expiry (refresh-token-registry.ts).
+      RefreshToken: config.refreshTokenTtl,
       Grant: config.refreshTokenTtl,
       // Cognito's hosted-UI session cookie lasts one hour.
       Session: 3600,
@@ -225,25 +234,45 @@ export function buildProvider(deps: ProviderDeps): BuiltProvider {
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
     const route = oidcCtx.oidc?.route;
     if (route === 'token') await afterToken(oidcCtx);
-    else if (route === 'revocation') {
-      stats.revocations.total += 1;
-      if (ctx.status !== 200) stats.revocations.failed += 1;
-    } else if (route === 'discovery')
+    else if (route === 'discovery')
       rewriteDiscovery(ctx.body as Record<string, unknown>);
   });
 
   async function afterToken(ctx: KoaContextWithOIDC): Promise<void> {
     const grantType = ctx.oidc.params?.['grant_type'] as string | undefined;
-    const ok = ctx.status === 200;
-    countTokenRequest(stats, grantType, ok);
     const body = ctx.body as Record<string, unknown> | undefined;
-    if (!ok || !body || typeof body['access_token'] !== 'string') return;
+    if (ctx.status !== 200 || !body || typeof body['access_token'] !== 'string')
+      return;
     body['access_token'] = await accessTokens.forContext(ctx);
+    if (typeof body['id_token'] === 'string')
+      body['id_token'] = await accessTokens.resignIdToken(body['id_token']);
     // Cognito's token response has no `scope` member.
     delete body['scope'];
-    // Without rotation Cognito answers a refresh with access + ID token only, not the old refresh token again.
-    if (grantType === 'refresh_token' && !config.rotateRefreshTokens)
+    const front = frontStateOf(ctx.req);
+    const inner = body['refresh_token'];
+    if (
+      grantType === 'authorization_code' &&
+      typeof inner === 'string' &&
+      front
+    ) {
+      body['refresh_token'] = refreshTokens.issue(
+        inner,
+        front.clientId,
+        Math.floor(Date.now() / 1000) + config.refreshTokenTtl,
+      );
+    } else if (grantType === 'refresh_token') {
       delete body['refresh_token'];
+      // Rotation on: a new refresh token for the remaining time of the original, the presented one retires
+      // after the grace period. Off: Cognito answers with access + ID token only.
+      if (config.rotateRefreshTokens && front?.presentedRefreshToken) {
+        body['refresh_token'] = refreshTokens.issue(
+          String(ctx.oidc.params?.['refresh_token']),
+          front.clientId,
+          front.refreshTokenExpiresAt as number,
+        );
+        refreshTokens.markRotated(front.presentedRefreshToken);
+      }
+    }
   }
 
   /**

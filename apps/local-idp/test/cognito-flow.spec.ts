@@ -46,7 +46,9 @@ afterAll(async () => {
 
 describe('Cognito-style discovery and JWKS under the user-pool issuer', () => {
   it('serves discovery at <issuer>/.well-known/openid-configuration pointing at the real routes', async () => {
-    expect(idp.issuer).toBe(`${idp.baseUrl}/local_devpool`);
+    // Cognito's layout: the issuer (cognito-idp.<region>.amazonaws.com/<pool>) is another origin than the domain.
+    expect(idp.issuer).toBe(`${idp.issuerBaseUrl}/local_devpool`);
+    expect(idp.issuerBaseUrl).not.toBe(idp.baseUrl);
     const res = await fetch(`${idp.issuer}/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;
@@ -206,9 +208,16 @@ describe('Cognito-compatible authorization code + PKCE flow', () => {
     expect(id.payload['at_hash']).toBe(
       digest.subarray(0, 16).toString('base64url'),
     );
-    expect(decodeProtectedHeader(String(res.body['id_token'])).kid).toBe(
+    // Cognito signs ID and access tokens with two different keys of the pool's JWKS.
+    expect(decodeProtectedHeader(String(res.body['id_token'])).kid).not.toBe(
       at.protectedHeader.kid,
     );
+    expect(id.protectedHeader).toEqual({
+      kid: expect.any(String),
+      alg: 'RS256',
+    });
+    // Refresh tokens are opaque JWEs in Cognito: five base64url parts.
+    expect(String(res.body['refresh_token']).split('.')).toHaveLength(5);
   });
 
   it('omits cognito:groups for a user without groups and keeps only the granted scopes', async () => {

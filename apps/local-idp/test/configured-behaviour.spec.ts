@@ -117,6 +117,7 @@ describe('Persisted signing keys (LOCAL_IDP_SIGNING_JWKS) survive a restart', ()
       expect(keys).toEqual([
         expect.objectContaining({ kid: 'persisted-1', n: jwk.n }),
       ]);
+      // One configured key: ID and access tokens share it (Cognito's two-key layout needs a second key).
       const tokens = await obtainTokens(idp.baseUrl, ALICE);
       const { kid } = JSON.parse(
         Buffer.from(tokens.access_token.split('.')[0], 'base64url').toString(),

@@ -93,8 +93,14 @@ export interface StageConfig {
     accessTokenValidity: Duration;
     idTokenValidity: Duration;
     refreshTokenValidity: Duration;
-    /** Path on the public origin Cognito's `/logout` may return to. @default '/consent/signed-out' */
-    logoutPath: string;
+    /**
+     * Cognito refresh-token rotation (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html):
+     * set = on, with this retry grace period (0-60 s) for the token it replaces. The gateway refreshes each grant
+     * once at a time (single flight), so no grace is needed for concurrency; a grace of 60 s lets a refresh whose
+     * answer was lost (a timeout) be retried with the old token. Context: `-c refreshTokenRotationGraceSeconds=60`.
+     * @default undefined (rotation off, Cognito's default)
+     */
+    refreshTokenRotationGracePeriod?: Duration;
   };
   /** Browser origins mcp-tools accepts (ALLOWED_ORIGINS; DNS-rebinding protection). */
   allowedOrigins: string[];
@@ -142,7 +148,6 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
       accessTokenValidity: Duration.minutes(60),
       idTokenValidity: Duration.minutes(60),
       refreshTokenValidity: Duration.days(30),
-      logoutPath: '/consent/signed-out',
     },
     allowedOrigins: ['http://localhost:6274', 'http://127.0.0.1:6274'],
     gateway: small,
@@ -180,7 +185,6 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
       accessTokenValidity: Duration.minutes(60),
       idTokenValidity: Duration.minutes(60),
       refreshTokenValidity: Duration.days(30),
-      logoutPath: '/consent/signed-out',
     },
     allowedOrigins: [],
     gateway: { cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 6, cpuTargetPercent: 50 },
@@ -216,6 +220,8 @@ export interface StageOverrides {
   hostedZoneName?: string;
   cognitoDomainPrefix?: string;
   alarmEmail?: string;
+  /** Turns Cognito refresh-token rotation on with this grace period (0-60 seconds). */
+  refreshTokenRotationGraceSeconds?: number;
 }
 
 /** The configuration of `name`, with command-line overrides applied. Throws on an unknown stage or a partial domain. */
@@ -231,6 +237,10 @@ export function stageConfig(name: string, overrides: StageOverrides = {}): Stage
     overrides.domainName && overrides.hostedZoneId && overrides.hostedZoneName
       ? { domainName: overrides.domainName, hostedZoneId: overrides.hostedZoneId, hostedZoneName: overrides.hostedZoneName }
       : base.customDomain;
+  const grace = overrides.refreshTokenRotationGraceSeconds;
+  if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0 && grace <= 60)) {
+    throw new Error(`refreshTokenRotationGraceSeconds must be a whole number of seconds from 0 to 60 (got ${grace})`);
+  }
   const cognitoDomain: CognitoDomainConfig = overrides.cognitoDomainPrefix
     ? { kind: 'prefix', prefix: overrides.cognitoDomainPrefix }
     : base.cognitoDomain;
@@ -241,6 +251,7 @@ export function stageConfig(name: string, overrides: StageOverrides = {}): Stage
     availabilityZones: base.availabilityZones && region === base.region ? base.availabilityZones : [`${region}a`, `${region}b`],
     customDomain,
     cognitoDomain,
+    cognito: grace === undefined ? base.cognito : { ...base.cognito, refreshTokenRotationGracePeriod: Duration.seconds(grace) },
     alarmEmail: overrides.alarmEmail ?? base.alarmEmail,
   };
 }

@@ -102,6 +102,13 @@ export class MonitoringStack extends Stack {
       t.upstreamErrorsPer5Min,
     );
     alarm(
+      'UpstreamRevocationFailures',
+      'upstream-revocation-failures',
+      'Cognito did not confirm a refresh-token revocation (ended grants whose Cognito session lives on until the retrier succeeds)',
+      emfMetric('upstreamRevocationFailures', 'auth-gateway', { period: fiveMinutes }),
+      0,
+    );
+    alarm(
       'DynamoDbThrottles',
       'dynamodb-throttles',
       `More than ${t.dynamoThrottlesPer5Min} throttled DynamoDB reads/writes in 5 minutes`,

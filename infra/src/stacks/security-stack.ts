@@ -7,6 +7,7 @@ import {
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { GATEWAY_SIGN_OUT_PATHS } from '@mcp-cognito/routing';
 import { secretName, type SecretKey, type SsmKey } from '../config/names';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeCustomResourceSingleton } from '../constructs/sdk-lookups';
@@ -113,7 +114,8 @@ export class SecurityStack extends Stack {
           ),
         ],
         callbackUrls: [`${publicBase}/callback`],
-        logoutUrls: [`${publicBase}${c.logoutPath}`],
+        // The gateway's signed-out page (GET /consent/sign-out sends the browser through Cognito's /logout to it).
+        logoutUrls: [`${publicBase}${GATEWAY_SIGN_OUT_PATHS.signedOut}`],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       accessTokenValidity: c.accessTokenValidity,
@@ -121,9 +123,15 @@ export class SecurityStack extends Stack {
       refreshTokenValidity: c.refreshTokenValidity,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
+      refreshTokenRotationGracePeriod: c.refreshTokenRotationGracePeriod,
     });
-    // Hosted-UI only: no InitiateAuth password/SRP/custom flows; refresh through /oauth2/token.
-    (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    // Hosted UI and /oauth2/token only. The explicit flows are the InitiateAuth API's; refreshes at the token endpoint
+    // need none of them. Without rotation Cognito insists on ALLOW_REFRESH_TOKEN_AUTH (and nothing more is needed);
+    // with rotation it must NOT be there (rotation is incompatible with REFRESH_TOKEN_AUTH, docs above), and SRP -
+    // which cannot work without the client secret (SECRET_HASH) - is the smallest set left.
+    (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = c.refreshTokenRotationGracePeriod
+      ? ['ALLOW_USER_SRP_AUTH']
+      : ['ALLOW_REFRESH_TOKEN_AUTH'];
 
     // Trade-off (docs/deploy.md): the client secret exists only after Cognito creates the client, so a
     // custom resource (DescribeUserPoolClient, response data hidden from its logs) reads it at deploy
@@ -160,7 +168,8 @@ export class SecurityStack extends Stack {
         id: 'AwsSolutions-SMG4',
         reason:
           'Rotation is an application-level key rollover (new key published in the JWK Set before it signs/encrypts, old kept for overlap), ' +
-          'done by infra/scripts/seed-secrets.mjs (--rotate, --promote, --prune) and documented in docs/deploy.md; a Secrets Manager rotation Lambda cannot stage that overlap.',
+          'done by infra/scripts/seed-secrets.mjs (--rotate, --promote, --prune), and for the Cognito client secret with two active secrets ' +
+          '(AddUserPoolClientSecret); both documented in docs/deploy.md. A Secrets Manager rotation Lambda cannot stage that overlap.',
       });
     }
     acknowledgeCustomResourceSingleton(this);

@@ -100,3 +100,47 @@ describe('grant revocation and upstream token updates', () => {
     expect(late).toMatchObject({ status: 'conflict', current: { generation: 1, upstream: v2 } });
   });
 });
+
+describe('single-flight upstream refresh: one lease per family, across instances', () => {
+  it('of N concurrent acquisitions on two instances exactly one gets the lease, in one UpdateItem each', async () => {
+    const grant = await t.repos.grants.create(newGrant(now()));
+    const other = t.otherInstance();
+    const counter = countRequests(t.clients);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? other : t.repos).grants.acquireRefreshLease(grant.grantId, { owner: `o${i}`, expectedGeneration: 0, leaseMs: 5000 }),
+      ),
+    );
+    counter.stop();
+    expect(results.filter((r) => r.status === 'acquired')).toHaveLength(1);
+    const losers = results.filter((r) => r.status === 'unavailable');
+    expect(losers).toHaveLength(11);
+    const holder = (results.find((r) => r.status === 'acquired') as { grant: { refreshLease: { owner: string } } }).grant.refreshLease.owner;
+    for (const l of losers) expect((l as { current: { refreshLease?: { owner: string } } }).current.refreshLease?.owner).toBe(holder);
+  });
+
+  it('a lease past its time is free again; a moved-on family (other generation) cannot be leased', async () => {
+    const grant = await t.repos.grants.create(newGrant(now()));
+    expect((await t.repos.grants.acquireRefreshLease(grant.grantId, { owner: 'a', expectedGeneration: 0, leaseMs: 2000 })).status).toBe('acquired');
+    expect((await t.repos.grants.acquireRefreshLease(grant.grantId, { owner: 'b', expectedGeneration: 0, leaseMs: 2000 })).status).toBe('unavailable');
+    t.clock.advanceSeconds(3);
+    expect((await t.repos.grants.acquireRefreshLease(grant.grantId, { owner: 'b', expectedGeneration: 0, leaseMs: 2000 })).status).toBe('acquired');
+    expect((await t.repos.grants.acquireRefreshLease(grant.grantId, { owner: 'c', expectedGeneration: 7, leaseMs: 2000 })).status).toBe('unavailable');
+  });
+
+  it('the holder rotates and releases in one write; a failed holder leaves a marked lease that only it could set', async () => {
+    const grant = await t.repos.grants.create(newGrant(now()));
+    await t.repos.grants.acquireRefreshLease(grant.grantId, { owner: 'h', expectedGeneration: 0, leaseMs: 5000 });
+    const rotated = await t.repos.grants.rotate(grant.grantId, { expectedCurrentHash: grant.currentRefreshHash, newHash: sha256Hex('l1'), releaseLease: true });
+    expect(rotated.status).toBe('ok');
+    expect(rotated.status === 'ok' ? rotated.grant.refreshLease : 'not rotated').toBeUndefined();
+
+    await t.repos.grants.acquireRefreshLease(grant.grantId, { owner: 'f', expectedGeneration: 1, leaseMs: 5000 });
+    await t.repos.grants.releaseRefreshLease(grant.grantId, 'somebody-else');
+    expect((await t.repos.grants.get(grant.grantId))?.refreshLease?.owner).toBe('f');
+    await t.repos.grants.releaseRefreshLease(grant.grantId, 'f', { reason: 'throttled', retryAfterSeconds: 3, holdMs: 2000 });
+    expect((await t.repos.grants.get(grant.grantId))?.refreshLease).toMatchObject({ owner: 'f', failure: { reason: 'throttled', retryAfterSeconds: 3 } });
+    await t.repos.grants.releaseRefreshLease(grant.grantId, 'f');
+    expect((await t.repos.grants.get(grant.grantId))?.refreshLease).toBeUndefined();
+  });
+});

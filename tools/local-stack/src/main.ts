@@ -7,7 +7,7 @@ import { findWorkspaceRoot, loadOrCreateDevSecrets, startLocalStack, type LocalS
  * single-origin mode, as behind CloudFront: one local proxy origin (LOCAL_PORT_PROXY, 8080) is the
  * issuer and serves `/mcp`, routed by the shared path table; LOCAL_SINGLE_ORIGIN=false gives each
  * service its own origin. Ports can be moved with LOCAL_PORT_DYNAMODB / LOCAL_PORT_IDP /
- * LOCAL_PORT_GATEWAY / LOCAL_PORT_TOOLS, instances per service with LOCAL_GATEWAY_INSTANCES /
+ * LOCAL_PORT_IDP_ISSUER (local-idp's issuer origin, apart from its domain as in Cognito) / LOCAL_PORT_GATEWAY / LOCAL_PORT_TOOLS, instances per service with LOCAL_GATEWAY_INSTANCES /
  * LOCAL_TOOLS_INSTANCES (single-origin only), the DynamoDB engine with DYNAMODB_ENGINE=dynamodb-local,
  * log verbosity with LOG_LEVEL.
  */
@@ -38,8 +38,9 @@ function banner(stack: LocalStack, users: DevUser[], secretsPath: string, create
     ...(stack.urls.proxy ? [['Single origin (local proxy, path rules as in AWS)', stack.urls.proxy]] : []),
     ...health('auth-gateway', stack.instances.gateway),
     ...health('mcp-tools', stack.instances.tools),
-    ['local-idp (Cognito stand-in)', stack.urls.idp],
-    ['  issuer / discovery', `${stack.urls.cognitoIssuer}/.well-known/openid-configuration`],
+    ['local-idp (Cognito stand-in): hosted domain', stack.urls.idp],
+    ['  user-pool issuer (its own origin, as in AWS)', `${stack.urls.cognitoIssuer}/.well-known/openid-configuration`],
+    ['Sign out (ends the Cognito session too)', `${stack.urls.issuer}/consent/sign-out`],
     ['DynamoDB (embedded)', stack.urls.dynamodb],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -50,7 +51,11 @@ function banner(stack: LocalStack, users: DevUser[], secretsPath: string, create
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',
     'Dev users (local-idp only):',
-    ...users.map((u) => `  ${u.username.padEnd(10)} password: ${u.password.padEnd(16)} groups: ${(u.groups ?? []).join(', ') || '-'}`),
+    // With email as the username attribute Cognito's usernames are UUIDs: such users sign in with their email.
+    ...users.map((u) => {
+      const signIn = /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(u.username) && u.email ? u.email : u.username;
+      return `  ${signIn.padEnd(18)} password: ${u.password.padEnd(19)} groups: ${(u.groups ?? []).join(', ') || '-'}`;
+    }),
     '',
     `Dev keys and secrets: ${secretsPath}${created ? ' (generated now)' : ''}`,
     '',
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     ports: {
       dynamodb: envPort('LOCAL_PORT_DYNAMODB'),
       idp: envPort('LOCAL_PORT_IDP'),
+      idpIssuer: envPort('LOCAL_PORT_IDP_ISSUER'),
       gateway: envPort('LOCAL_PORT_GATEWAY'),
       tools: envPort('LOCAL_PORT_TOOLS'),
       proxy: envPort('LOCAL_PORT_PROXY'),

@@ -40,6 +40,14 @@ describe('local stack: one command brings every service up on loopback', () => {
     expect(body.info['cognito_jwks']?.status).toBe('up');
   });
 
+  it('local-idp runs in its Cognito-default mode: the user-pool issuer on its own origin, two signing keys', async () => {
+    expect(new URL(stack.urls.cognitoIssuer).origin).not.toBe(stack.urls.idp);
+    expect(stack.env.gateway['COGNITO_ISSUER']).toBe(stack.urls.cognitoIssuer);
+    const jwks = (await (await fetch(`${stack.urls.cognitoIssuer}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    expect(jwks.keys).toHaveLength(2);
+    expect((await fetch(`${stack.urls.idp}/${new URL(stack.urls.cognitoIssuer).pathname.slice(1)}/.well-known/jwks.json`)).status).toBe(404);
+  });
+
   it('local-idp serves its discovery document and JWKS under the user-pool issuer path', async () => {
     const discovery = (await (await fetch(`${stack.urls.cognitoIssuer}/.well-known/openid-configuration`)).json()) as {
       issuer: string;

@@ -1,4 +1,7 @@
 import type { CognitoConfig } from '@mcp-cognito/config';
+import type { Metrics, SecurityEvents } from '@mcp-cognito/nest-platform';
+import { readCognitoAnswer, type CognitoAnswer } from './cognito-answer';
+import { CognitoClientCredentials } from './client-credentials';
 
 /** Cognito's token response (RFC 6749 §5.1). */
 export interface CognitoTokenResponse {
@@ -9,14 +12,18 @@ export interface CognitoTokenResponse {
   expires_in: number;
 }
 
-/** Cognito could not be reached, timed out, or answered 5xx: nothing was decided upstream. */
+/** Cognito decided nothing: unreachable, timed out, throttled, 5xx, or an answer that is not OAuth. */
 export class UpstreamUnavailableError extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    /** Cognito's `Retry-After`, bounded (cognito-answer.ts). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(`Cognito is unavailable: ${detail}`);
   }
 }
 
-/** Cognito answered with an OAuth error (e.g. `invalid_grant`): the upstream grant is not usable. */
+/** Cognito answered with an OAuth error (e.g. `invalid_grant`): it decided against the request. */
 export class UpstreamRejectedError extends Error {
   constructor(
     readonly error: string,
@@ -26,60 +33,89 @@ export class UpstreamRejectedError extends Error {
   }
 }
 
+/** One revocation attempt's result: only HTTP 200 is `revoked` (RFC 7009 §2.2). */
+export type RevocationAttempt = { revoked: true } | { revoked: false; detail: string; status?: number; retryAfterSeconds?: number };
+
+type Operation = 'token' | 'refresh' | 'revoke';
+
 /**
  * The gateway's own HTTP client for Cognito's token and revocation endpoints: confidential client
- * (`client_secret_basic`, as Cognito documents), bounded by a timeout, with typed outcomes so that
- * an outage is never mistaken for a rejection. Tokens never appear in errors or logs.
+ * (`client_secret_basic`, encoded as Cognito documents), bounded by a timeout, with typed outcomes so that an outage
+ * is never mistaken for a rejection (cognito-answer.ts). Tokens never appear in errors, events or logs.
  */
 export class CognitoClient {
-  /** RFC 6749 §2.3.1 client_secret_basic: id and secret form-urlencoded before base64 (fixed: computed once). */
-  private readonly basicAuth: string;
+  readonly credentials: CognitoClientCredentials;
 
   constructor(
-    private readonly cognito: CognitoConfig & { clientSecret: string },
+    private readonly cognito: CognitoConfig & { clientSecrets: string[] },
     private readonly timeoutMs = 5000,
+    private readonly observers: { metrics?: Metrics; events?: SecurityEvents } = {},
   ) {
-    const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
-    this.basicAuth = `Basic ${Buffer.from(`${enc(cognito.clientId)}:${enc(cognito.clientSecret)}`).toString('base64')}`;
+    this.credentials = new CognitoClientCredentials(cognito.clientId, cognito.clientSecrets);
   }
 
-  private async post(url: string, form: Record<string, string>): Promise<Response> {
+  exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<CognitoTokenResponse> {
+    return this.tokenRequest('token', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier, client_id: this.cognito.clientId });
+  }
+
+  refresh(refreshToken: string): Promise<CognitoTokenResponse> {
+    return this.tokenRequest('refresh', { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.cognito.clientId });
+  }
+
+  /**
+   * One call to Cognito's `/oauth2/revoke` (ends the refresh token and the tokens issued from it). Never throws for
+   * what Cognito or the network did: the caller decides how to retry (families/upstream-revocation.service.ts).
+   * `timeoutMs` may shorten this attempt to fit the caller's budget.
+   */
+  async revoke(refreshToken: string, timeoutMs = this.timeoutMs): Promise<RevocationAttempt> {
+    const answer = await this.call('revoke', this.cognito.revokeUrl, { token: refreshToken, client_id: this.cognito.clientId }, false, timeoutMs);
+    if (answer.kind === 'ok') return { revoked: true };
+    if (answer.kind === 'rejected') return { revoked: false, detail: `status ${answer.status} ${answer.error}`, status: answer.status };
+    return { revoked: false, detail: answer.detail, status: answer.status, retryAfterSeconds: answer.retryAfterSeconds };
+  }
+
+  private async tokenRequest(operation: Operation, form: Record<string, string>): Promise<CognitoTokenResponse> {
+    const answer = await this.call(operation, this.cognito.tokenUrl, form, true, this.timeoutMs);
+    if (answer.kind === 'ok') return answer.body as unknown as CognitoTokenResponse;
+    if (answer.kind === 'rejected') throw new UpstreamRejectedError(answer.error, answer.status);
+    throw new UpstreamUnavailableError(answer.detail, answer.retryAfterSeconds);
+  }
+
+  /** POSTs with the preferred secret, then (only on `invalid_client`) with the other one. */
+  private async call(operation: Operation, url: string, form: Record<string, string>, requireTokens: boolean, timeoutMs: number): Promise<CognitoAnswer> {
+    const started = Date.now();
+    let answer: CognitoAnswer = { kind: 'unavailable', detail: 'not attempted' };
+    for (const index of this.credentials.order()) {
+      answer = await this.post(url, form, index, requireTokens, timeoutMs);
+      if (answer.kind === 'rejected' && answer.error === 'invalid_client') continue;
+      // Cognito authenticated the client with this secret (any answer but an outage says so).
+      if (answer.kind !== 'unavailable' && this.credentials.accepted(index)) this.observers.events?.emit('upstream.client_secret_fallback', { operation: operation === 'revoke' ? 'revoke' : 'token' });
+      break;
+    }
+    this.observers.metrics?.timing('upstreamLatency', Date.now() - started, operation);
+    if (answer.kind !== 'ok') this.observers.metrics?.count('upstreamErrors', operation);
+    return answer;
+  }
+
+  private async post(url: string, form: Record<string, string>, secretIndex: number, requireTokens: boolean, timeoutMs: number): Promise<CognitoAnswer> {
+    let res: Response;
     try {
-      return await fetch(url, {
+      res = await fetch(url, {
         method: 'POST',
-        headers: { authorization: this.basicAuth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { authorization: this.credentials.basicHeader(secretIndex), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams(form).toString(),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
         redirect: 'error',
       });
     } catch (error) {
       const name = (error as Error)?.name;
-      throw new UpstreamUnavailableError(name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : 'connection failed');
+      return { kind: 'unavailable', detail: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'connection failed' };
     }
-  }
-
-  private async tokenRequest(form: Record<string, string>): Promise<CognitoTokenResponse> {
-    const res = await this.post(this.cognito.tokenUrl, form);
-    const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (res.status >= 500 || res.status === 429) throw new UpstreamUnavailableError(`token endpoint answered ${res.status}`);
-    if (!res.ok) throw new UpstreamRejectedError(typeof body?.['error'] === 'string' ? body['error'] : 'invalid_response', res.status);
-    if (!body || typeof body['access_token'] !== 'string') throw new UpstreamRejectedError('invalid_response', res.status);
-    return body as unknown as CognitoTokenResponse;
-  }
-
-  exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<CognitoTokenResponse> {
-    return this.tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier, client_id: this.cognito.clientId });
-  }
-
-  refresh(refreshToken: string): Promise<CognitoTokenResponse> {
-    return this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.cognito.clientId });
-  }
-
-  /** Cognito /oauth2/revoke: ends the refresh token and the tokens issued from it. */
-  async revoke(refreshToken: string): Promise<void> {
-    const res = await this.post(this.cognito.revokeUrl, { token: refreshToken, client_id: this.cognito.clientId });
-    await res.body?.cancel();
-    if (res.status >= 500 || res.status === 429) throw new UpstreamUnavailableError(`revocation endpoint answered ${res.status}`);
-    // 200 = revoked; 400 unsupported/invalid token = nothing left to revoke.
+    try {
+      return await readCognitoAnswer(res, requireTokens);
+    } catch {
+      // The body stalled past the timeout.
+      return { kind: 'unavailable', detail: `no complete answer within ${timeoutMs} ms`, status: res.status };
+    }
   }
 }

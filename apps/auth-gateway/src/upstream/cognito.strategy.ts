@@ -51,7 +51,7 @@ export class CognitoStrategy extends PassportStrategy(Strategy, 'cognito', 6) {
       authorizationURL: config.cognito.authorizeUrl,
       tokenURL: config.cognito.tokenUrl,
       clientID: config.cognito.clientId,
-      clientSecret: config.cognito.clientSecret,
+      clientSecret: config.cognito.clientSecrets[0],
       callbackURL: `${config.issuer}/callback`,
       pkce: true,
       state: true,

@@ -44,12 +44,14 @@ export class GatewayHarness {
     const secrets = await generateDevSecrets();
     const dynamo = await startDynalite();
     const ports = await Promise.all(Array.from({ length: options.instances ?? 1 }, () => freePort()));
-    const idpPort = await freePort();
+    const [idpPort, idpIssuerPort] = [await freePort(), await freePort()];
     const issuer = `http://127.0.0.1:${ports[0]}`;
     const env = buildServiceEnvironments({
       secrets,
       dynamoEndpoint: dynamo.endpoint,
       idpUrl: `http://127.0.0.1:${idpPort}`,
+      // Cognito's layout (and local-idp's default): the pool issuer on its own origin.
+      idpIssuerUrl: `http://127.0.0.1:${idpIssuerPort}`,
       gatewayUrl: issuer,
       toolsUrl: 'http://127.0.0.1:65000',
       logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
@@ -74,7 +76,7 @@ export class GatewayHarness {
     return instance;
   }
 
-  /** Restarts local-idp with other settings (e.g. short token lifetimes), on the same port and keys. */
+  /** Restarts local-idp with other settings (e.g. short token lifetimes), on the same ports and keys. */
   async restartIdp(extraEnv: Record<string, string> = {}): Promise<void> {
     const port = Number(new URL(this.idp.baseUrl).port);
     await this.idp.stop();

@@ -53,6 +53,18 @@ describe('configuration is parsed once, with every problem reported together', (
     expect(config.cognito.authorizeUrl).toBe('http://127.0.0.1:9000/oauth2/authorize');
   });
 
+  it('COGNITO_CLIENT_SECRET holds one secret, or two during a rotation (new first), and never shows them in a problem', () => {
+    expect(loadGatewayConfig(gatewayEnv()).cognito.clientSecrets).toEqual(['upstream-secret']);
+    expect(loadGatewayConfig({ ...gatewayEnv(), COGNITO_CLIENT_SECRET: 'new+secret, old+secret' }).cognito.clientSecrets).toEqual([
+      'new+secret',
+      'old+secret',
+    ]);
+    const problems = problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), COGNITO_CLIENT_SECRET: 'aaa-secret,bbb-secret,ccc-secret' }));
+    expect(problems.join('\n')).toContain('COGNITO_CLIENT_SECRET');
+    expect(problems.join('\n')).not.toContain('aaa-secret');
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), COGNITO_CLIENT_SECRET: 'one,' })).join('\n')).toContain('COGNITO_CLIENT_SECRET');
+  });
+
   it('reports every missing or invalid variable in one error, naming variables but never values', () => {
     const secret = 'not-a-url-but-a-secret-value';
     const problems = problemsOf(() =>

@@ -16,7 +16,20 @@ const DAY = 86_400;
 export const gatewayEnvSchema = runtimeEnvSchema.extend({
   ...cognitoEnvSchema.shape,
   PORT: envInt(3000, 1, 65535),
-  COGNITO_CLIENT_SECRET: z.string().min(1),
+  /**
+   * The gateway's Cognito app client secret; during a rotation two, comma separated: the first is used, the second
+   * is tried when Cognito answers `invalid_client` (Cognito allows two active secrets per app client; its secrets
+   * are `[\w+]` only, so a comma cannot be part of one).
+   */
+  COGNITO_CLIENT_SECRET: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(
+      z
+        .array(z.string().min(1, 'has an empty secret').regex(/^\S+$/, 'a secret must not contain whitespace'))
+        .min(1)
+        .max(2, 'holds at most two secrets (the new one first, then the one being retired)'),
+    ),
   /** The issuer: the public base URL of the gateway, byte-identical in metadata, `iss` and PRM. */
   GATEWAY_ISSUER: envPublicUrl(),
   /** The MCP resources (RFC 8707) this gateway issues tokens for: canonical MCP endpoint URLs. */
@@ -64,7 +77,8 @@ export interface GatewayConfig {
   service: 'auth-gateway';
   runtime: RuntimeConfig;
   dynamodb: DynamoDbConfig;
-  cognito: CognitoConfig & { clientSecret: string; upstreamTimeoutMs: number };
+  /** `clientSecrets`: one, or two during a rotation (the first is used; the second when Cognito refuses the first). */
+  cognito: CognitoConfig & { clientSecrets: string[]; upstreamTimeoutMs: number };
   issuer: string;
   resources: string[];
   scopes: string[];
@@ -99,7 +113,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     service: 'auth-gateway',
     runtime: toRuntimeConfig(e, e.PORT),
     dynamodb: toDynamoDbConfig(e),
-    cognito: { ...toCognitoConfig(e), clientSecret: e.COGNITO_CLIENT_SECRET, upstreamTimeoutMs: e.COGNITO_TIMEOUT_MS },
+    cognito: { ...toCognitoConfig(e), clientSecrets: e.COGNITO_CLIENT_SECRET, upstreamTimeoutMs: e.COGNITO_TIMEOUT_MS },
     issuer: e.GATEWAY_ISSUER,
     resources: e.MCP_RESOURCES,
     scopes: e.GATEWAY_SCOPES,

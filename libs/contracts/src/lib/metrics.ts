@@ -34,6 +34,11 @@ export const METRICS = {
   consentDecisions: { name: 'ConsentDecisions', unit: 'Count', dimension: 'Decision' },
   /** A Cognito call that failed (outage, throttle or refusal), by operation. */
   upstreamErrors: { name: 'UpstreamErrors', unit: 'Count', dimension: 'Operation' },
+  /**
+   * A Cognito refresh-token revocation not confirmed (anything but HTTP 200) after the bounded retries; the token
+   * is kept to be retried (a `REVOKE#` item). Alarm on it: the user's Cognito session outlives our grant meanwhile.
+   */
+  upstreamRevocationFailures: { name: 'UpstreamRevocationFailures', unit: 'Count', dimension: 'Reason' },
   /** Time of one Cognito call, by operation. */
   upstreamLatency: { name: 'UpstreamLatency', unit: 'Milliseconds', dimension: 'Operation' },
   /** A bearer token refused by a resource server, by reason (`expired`, `audience_mismatch`...). */
@@ -52,6 +57,8 @@ export type MetricKey = keyof typeof METRICS;
  * Security events that are also counted (libs/nest-platform's emitter does it): the event says what happened, the
  * metric how often. `label` picks the value of the metric's extra dimension from the event - always a bounded value
  * (a grant type, an OAuth error code, a failure reason, a tool name), never anything a caller chose freely.
+ * Cognito calls (`upstreamErrors`, `upstreamLatency`) are counted by the gateway's CognitoClient, which every call
+ * passes, not from `upstream.error` events (those would count some failures twice).
  */
 export const EVENT_METRICS: { readonly [E in SecurityEventName]?: { metric: MetricKey; label?: (fields: SecurityEventFields[E]) => string | undefined } } = {
   'token.issued': { metric: 'tokensIssued', label: (f) => f.grant_type },
@@ -60,7 +67,6 @@ export const EVENT_METRICS: { readonly [E in SecurityEventName]?: { metric: Metr
   'client.registered': { metric: 'clientRegistrations' },
   'consent.granted': { metric: 'consentDecisions', label: () => 'approved' },
   'consent.denied': { metric: 'consentDecisions', label: () => 'denied' },
-  'upstream.error': { metric: 'upstreamErrors', label: (f) => f.operation },
   'resource.token_refused': { metric: 'resourceAuthFailures', label: (f) => f.reason },
   'tool.failed': { metric: 'toolErrors', label: (f) => f.tool },
 };

@@ -20,6 +20,16 @@ export interface SecurityEventFields {
   'upstream.redirected': { client_id: string };
   'upstream.callback_rejected': { client_id?: string; reason: string };
   'upstream.error': { operation: 'authorize' | 'token' | 'refresh' | 'revoke'; reason: string; client_id?: string; grant?: string };
+  /** Cognito did not confirm a refresh-token revocation (only HTTP 200 does) after the bounded retries. */
+  'upstream.revocation_failed': { grant: string; client_id: string; reason: string; attempts: number; status?: number; recorded: boolean };
+  /** A recorded revocation was retried later: `revoked` (done) or `failed` (retried again later, until the token expires). */
+  'upstream.revocation_retried': { grant: string; client_id: string; outcome: 'revoked' | 'failed'; attempts: number; reason?: string };
+  /** Cognito refused the first client secret and accepted the second: finish the secret rotation. */
+  'upstream.client_secret_fallback': { operation: 'token' | 'revoke' };
+  /** Cognito refused a refresh that another request of this grant had already made: not the user's fault, grant kept. */
+  'upstream.refresh_raced': { client_id: string; grant: string };
+  /** The browser was sent through Cognito's /logout. */
+  'session.signed_out': { cognito_logout: boolean };
   // codes, tokens, grants
   'authorization_code.issued': { client_id: string; sub: string; scope: string };
   'authorization_code.consumed': { client_id: string; sub: string; grant: string };
@@ -47,6 +57,9 @@ export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEv
   'client.metadata_document_rejected',
   'upstream.callback_rejected',
   'upstream.error',
+  'upstream.revocation_failed',
+  'upstream.client_secret_fallback',
+  'upstream.refresh_raced',
   'authorization_code.replayed',
   'token.refused',
   'refresh_token.reused',

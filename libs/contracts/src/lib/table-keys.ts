@@ -14,6 +14,8 @@ export const KEY_PREFIXES = {
   grant: 'GRANT#',
   /** `RATE#<key>`: fixed-window rate-limit counters. */
   rate: 'RATE#',
+  /** `REVOKE#<queue>`: Cognito refresh tokens whose revocation failed, kept (sealed) to be retried. */
+  upstreamRevocation: 'REVOKE#',
   /** `USER#<sub>`: the tools service's own per-user data (notes). */
   userData: 'USER#',
 } as const;
@@ -31,7 +33,7 @@ export interface TableAccess {
 /** Least privilege per service (the services' own code never needs more; the infra tests check the policies). */
 export const TABLE_ACCESS = {
   'auth-gateway': {
-    readWrite: [KEY_PREFIXES.client, KEY_PREFIXES.session, KEY_PREFIXES.code, KEY_PREFIXES.grant, KEY_PREFIXES.rate],
+    readWrite: [KEY_PREFIXES.client, KEY_PREFIXES.session, KEY_PREFIXES.code, KEY_PREFIXES.grant, KEY_PREFIXES.rate, KEY_PREFIXES.upstreamRevocation],
     readOnly: [],
   },
   'mcp-tools': {

@@ -12,6 +12,11 @@ import { findWorkspaceRoot } from './local-stack/workspace-root';
 export interface LocalIdpProcessOptions {
   /** Port on 127.0.0.1; a free one is picked when absent. */
   port?: number;
+  /**
+   * Port of the issuer origin (discovery, JWKS), which is apart from the hosted domain as in Cognito; default: the
+   * port of `LOCAL_IDP_ISSUER_BASE_URL` in `env`, else a free one. Unused with `LOCAL_IDP_SEPARATE_ISSUER_ORIGIN=false`.
+   */
+  issuerPort?: number;
   /** The child's environment (LOCAL_IDP_*, COGNITO_*). Only PATH and HOME are inherited, so a developer's
    * shell cannot change what a test sees. */
   env?: Record<string, string>;
@@ -27,7 +32,9 @@ export interface LocalIdpProcessOptions {
 export interface LocalIdpProcess {
   /** Hosted-UI domain root: /oauth2/*, /login, /logout. */
   baseUrl: string;
-  /** `<baseUrl>/<userPoolId>`: tokens' `iss`; discovery and JWKS below it. */
+  /** The issuer's origin: its own (Cognito's layout), or `baseUrl` with LOCAL_IDP_SEPARATE_ISSUER_ORIGIN=false. */
+  issuerBaseUrl: string;
+  /** `<issuerBaseUrl>/<userPoolId>`: tokens' `iss`; discovery and JWKS below it. */
   issuer: string;
   userPoolId: string;
   pid: number | undefined;
@@ -52,19 +59,36 @@ export async function startLocalIdpProcess(
   }
 
   const port = opts.port ?? (await freePort());
+  const separate = !/^(false|0|no)$/i.test(
+    opts.env?.['LOCAL_IDP_SEPARATE_ISSUER_ORIGIN'] ?? 'true',
+  );
+  const configuredIssuerBase = opts.env?.['LOCAL_IDP_ISSUER_BASE_URL'];
+  const issuerPort = separate
+    ? (opts.issuerPort ??
+      (configuredIssuerBase && new URL(configuredIssuerBase).port
+        ? Number(new URL(configuredIssuerBase).port)
+        : await freePort()))
+    : port;
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? '',
     ...opts.env,
-    // Loopback only, and the port this launcher polls.
+    // Loopback only, and the ports this launcher polls.
     LOCAL_IDP_HOST: '127.0.0.1',
     LOCAL_IDP_PORT: String(port),
+    ...(separate ? { LOCAL_IDP_ISSUER_PORT: String(issuerPort) } : {}),
   };
   const userPoolId = env['COGNITO_USER_POOL_ID'] || 'local_devpool';
   const baseUrl = (
     env['LOCAL_IDP_BASE_URL'] || `http://127.0.0.1:${port}`
   ).replace(/\/+$/, '');
-  const issuer = `${baseUrl}/${userPoolId}`;
+  const issuerBaseUrl = separate
+    ? (configuredIssuerBase || `http://127.0.0.1:${issuerPort}`).replace(
+        /\/+$/,
+        '',
+      )
+    : baseUrl;
+  const issuer = `${issuerBaseUrl}/${userPoolId}`;
 
   const child = spawn(process.execPath, [distMain], {
     env,
@@ -114,7 +138,7 @@ export async function startLocalIdpProcess(
     );
 
   // Poll over 127.0.0.1 (where the child binds) even when the public base URL names another host.
-  const discovery = `http://127.0.0.1:${port}/${userPoolId}/.well-known/openid-configuration`;
+  const discovery = `http://127.0.0.1:${issuerPort}/${userPoolId}/.well-known/openid-configuration`;
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
   for (;;) {
     if (hasExited) {
@@ -147,5 +171,5 @@ export async function startLocalIdpProcess(
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  return { baseUrl, issuer, userPoolId, pid: child.pid, stop };
+  return { baseUrl, issuerBaseUrl, issuer, userPoolId, pid: child.pid, stop };
 }

@@ -8,6 +8,7 @@ import {
   NoteRepository,
   PendingAuthorizationRepository,
   RateLimitRepository,
+  UpstreamRevocationRepository,
 } from './repositories';
 
 export interface Repositories {
@@ -17,6 +18,7 @@ export interface Repositories {
   grants: GrantRepository;
   notes: NoteRepository;
   rateLimits: RateLimitRepository;
+  upstreamRevocations: UpstreamRevocationRepository;
 }
 
 /** Every repository on one table and one clock (the real clock unless given). */
@@ -29,5 +31,6 @@ export function createRepositories(clients: DynamoClients, clock: Clock = system
     grants: new GrantRepository(ctx),
     notes: new NoteRepository(ctx),
     rateLimits: new RateLimitRepository(ctx),
+    upstreamRevocations: new UpstreamRevocationRepository(ctx),
   };
 }

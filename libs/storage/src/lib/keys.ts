@@ -33,6 +33,12 @@ export const keys = {
   /** The partition is built from the caller's `sub`: a user can only ever address their own notes. */
   userNotes: (sub: string): string => `${P.userData}${part('sub', sub)}`,
   note: (sub: string, noteId: string): ItemKey => ({ pk: keys.userNotes(sub), sk: `NOTE#${part('noteId', noteId)}` }),
+  /**
+   * Failed Cognito revocations wait in one partition (they are rare, and the retrier reads them with one Query);
+   * the sort key is the record's random id.
+   */
+  upstreamRevocationQueue: `${P.upstreamRevocation}queue`,
+  upstreamRevocation: (recordId: string): ItemKey => ({ pk: `${P.upstreamRevocation}queue`, sk: `RECORD#${part('record id', recordId)}` }),
   rate: (key: string, windowStart: number): ItemKey => ({
     pk: `${P.rate}${part('rate key', key)}`,
     sk: `WINDOW#${windowStart}`,

@@ -21,7 +21,10 @@ export interface DevSecrets {
   refreshTokenKeys: string;
   /** The gateway's app-client secret at local-idp (COGNITO_CLIENT_SECRET). */
   cognitoClientSecret: string;
-  /** LOCAL_IDP_SIGNING_JWKS: local-idp's private RS256 JWK Set (Cognito signs with RS256). */
+  /**
+   * LOCAL_IDP_SIGNING_JWKS: local-idp's private RS256 JWK Set, two keys like a Cognito user pool's: the first signs
+   * ID tokens, the second access tokens.
+   */
   localIdpSigningJwks: string;
   /** LOCAL_IDP_COOKIE_KEYS */
   localIdpCookieKeys: string;
@@ -29,11 +32,21 @@ export interface DevSecrets {
 
 const FILE = 'dev-secrets.json';
 
-/** local-idp signs like Cognito: RS256. */
-async function rsaKeySet(): Promise<string> {
+/** One of local-idp's signing keys: RS256, as Cognito signs. */
+async function rsaKey(): Promise<Record<string, unknown>> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
-  const jwk = await exportJWK(privateKey);
-  return JSON.stringify({ keys: [{ ...jwk, kid: `rs256-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' }] });
+  return { ...(await exportJWK(privateKey)), kid: `rs256-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
+}
+
+/** Two keys, as a Cognito user pool has: ID tokens and access tokens carry different `kid`s. */
+async function rsaKeySet(): Promise<string> {
+  return JSON.stringify({ keys: [await rsaKey(), await rsaKey()] });
+}
+
+/** A set written before local-idp signed with two keys gets its second key; the first stays (its tokens verify). */
+async function withSecondKey(set: string): Promise<string | undefined> {
+  const parsed = JSON.parse(set) as { keys: unknown[] };
+  return parsed.keys.length >= 2 ? undefined : JSON.stringify({ keys: [...parsed.keys, await rsaKey()] });
 }
 
 async function generate(): Promise<DevSecrets> {
@@ -59,8 +72,9 @@ export async function loadOrCreateDevSecrets(dir: string): Promise<{ secrets: De
     const existing = JSON.parse(readFileSync(path, 'utf8')) as Partial<DevSecrets>;
     // A set written by an older version lacks the keys added since: add them, keep every other key.
     const missing = Object.entries(await generate()).filter(([name]) => !(name in existing));
-    if (missing.length === 0) return { secrets: existing as DevSecrets, created: false, path };
-    const completed = { ...Object.fromEntries(missing), ...existing } as DevSecrets;
+    const upgraded = existing.localIdpSigningJwks ? await withSecondKey(existing.localIdpSigningJwks) : undefined;
+    if (missing.length === 0 && !upgraded) return { secrets: existing as DevSecrets, created: false, path };
+    const completed = { ...Object.fromEntries(missing), ...existing, ...(upgraded ? { localIdpSigningJwks: upgraded } : {}) } as DevSecrets;
     const tmp = join(dir, `.${FILE}.${process.pid}.${Date.now()}`);
     writeFileSync(tmp, JSON.stringify(completed, null, 2), { mode: 0o600 });
     renameSync(tmp, path);

@@ -11,14 +11,17 @@ import { findWorkspaceRoot } from './workspace-root';
 /** Ports of the local stack; `0` picks a free port (tests), the defaults suit a developer. */
 export interface LocalStackPorts {
   dynamodb: number;
+  /** local-idp's hosted-UI domain (the Cognito domain). */
   idp: number;
+  /** local-idp's issuer origin (discovery, JWKS), apart from the domain as in Cognito. */
+  idpIssuer: number;
   gateway: number;
   tools: number;
   /** The single-origin proxy (only in `singleOrigin` mode). */
   proxy: number;
 }
 
-export const DEFAULT_LOCAL_PORTS: LocalStackPorts = { dynamodb: 8000, idp: 9000, gateway: 3000, tools: 3001, proxy: 8080 };
+export const DEFAULT_LOCAL_PORTS: LocalStackPorts = { dynamodb: 8000, idp: 9000, idpIssuer: 9001, gateway: 3000, tools: 3001, proxy: 8080 };
 
 export interface LocalStackOptions {
   ports?: Partial<LocalStackPorts>;
@@ -58,6 +61,7 @@ export interface LocalStack {
    * `gateway` / `tools`: the first instance's own URL. `issuer` / `mcp`: what clients use - the same
    * as those in separate-origin mode, the proxy's origin (+ `/mcp`) in single-origin mode (`proxy`).
    */
+  /** `idp`: the Cognito domain; `cognitoIssuer`: the pool issuer on its own origin (`<idpIssuer origin>/<pool>`). */
   urls: { dynamodb: string; idp: string; cognitoIssuer: string; gateway: string; issuer: string; tools: string; mcp: string; proxy?: string };
   /** The exact environment each service was started with (the same variables docker-compose and AWS use). */
   env: { idp: Record<string, string>; gateway: Record<string, string>; tools: Record<string, string> };
@@ -84,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ports: LocalStackPorts = {
     dynamodb: await port(options.ports?.dynamodb, DEFAULT_LOCAL_PORTS.dynamodb),
     idp: await port(options.ports?.idp, DEFAULT_LOCAL_PORTS.idp),
+    // Free ports for the domain mean a free port for the issuer origin too (tests, several stacks at once).
+    idpIssuer: await port(options.ports?.idpIssuer, options.ports?.idp === 0 ? 0 : DEFAULT_LOCAL_PORTS.idpIssuer),
     gateway: await port(options.ports?.gateway, DEFAULT_LOCAL_PORTS.gateway),
     tools: await port(options.ports?.tools, DEFAULT_LOCAL_PORTS.tools),
     proxy: options.singleOrigin ? await port(options.ports?.proxy, DEFAULT_LOCAL_PORTS.proxy) : 0,
@@ -126,15 +132,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const gatewayUrl = proxy?.url ?? direct(ports.gateway);
     const toolsUrl = proxy?.url ?? direct(ports.tools);
     const idpUrl = `http://127.0.0.1:${ports.idp}`;
-    const cognitoIssuer = `${idpUrl}/${LOCAL_USER_POOL_ID}`;
+    // Cognito's layout: the hosted domain and the issuer (cognito-idp.<region>.amazonaws.com/<pool>) are two origins.
+    const idpIssuerUrl = `http://127.0.0.1:${ports.idpIssuer}`;
+    const cognitoIssuer = `${idpIssuerUrl}/${LOCAL_USER_POOL_ID}`;
     const mcpUrl = `${toolsUrl}/mcp`;
 
-    const env = buildServiceEnvironments({ secrets, dynamoEndpoint: dynamo.endpoint, idpUrl, gatewayUrl, toolsUrl, logLevel: options.logLevel, logFormat: options.logFormat });
+    const env = buildServiceEnvironments({ secrets, dynamoEndpoint: dynamo.endpoint, idpUrl, idpIssuerUrl, gatewayUrl, toolsUrl, logLevel: options.logLevel, logFormat: options.logFormat });
     const idpEnv = { ...env.idp, LOCAL_IDP_PORT: String(ports.idp), ...options.env?.idp };
     const gatewayEnv = { ...env.gateway, PORT: String(ports.gateway), ...options.env?.gateway };
     const toolsEnv = { ...env.tools, PORT: String(ports.tools), ...options.env?.tools };
 
-    const idp = await startLocalIdpProcess({ port: ports.idp, env: idpEnv, output: options.output });
+    const idp = await startLocalIdpProcess({ port: ports.idp, issuerPort: ports.idpIssuer, env: idpEnv, output: options.output });
     started.push(idp);
 
     const several = count.gateway > 1 || count.tools > 1;

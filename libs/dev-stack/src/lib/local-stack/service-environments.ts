@@ -1,3 +1,4 @@
+import { GATEWAY_SIGN_OUT_PATHS } from '@mcp-cognito/routing';
 import type { DevSecrets } from './dev-secrets';
 
 export const LOCAL_USER_POOL_ID = 'local_devpool';
@@ -6,7 +7,14 @@ export const LOCAL_COGNITO_CLIENT_ID = 'mcp-gateway-local';
 export interface ServiceEnvironmentInput {
   secrets: DevSecrets;
   dynamoEndpoint: string;
+  /** local-idp's hosted-UI domain (the Cognito domain: /oauth2/*, /login, /logout). */
   idpUrl: string;
+  /**
+   * local-idp's issuer origin (discovery, JWKS), apart from the domain as `cognito-idp.<region>.amazonaws.com` is in
+   * AWS. Absent: the issuer lives under `idpUrl` (LOCAL_IDP_SEPARATE_ISSUER_ORIGIN=false), for callers that only need
+   * a working Cognito stand-in.
+   */
+  idpIssuerUrl?: string;
   /** The gateway's public URL: its issuer. */
   gatewayUrl: string;
   /** The tools service's public URL; the MCP resource is `<toolsUrl>/mcp`. */
@@ -28,6 +36,7 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
   tools: Record<string, string>;
 } {
   const { secrets } = input;
+  const cognitoIssuer = `${input.idpIssuerUrl ?? input.idpUrl}/${LOCAL_USER_POOL_ID}`;
   const common = {
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
@@ -43,7 +52,7 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
     COGNITO_USER_POOL_ID: LOCAL_USER_POOL_ID,
     COGNITO_CLIENT_ID: LOCAL_COGNITO_CLIENT_ID,
     COGNITO_DOMAIN: input.idpUrl,
-    COGNITO_ISSUER: `${input.idpUrl}/${LOCAL_USER_POOL_ID}`,
+    COGNITO_ISSUER: cognitoIssuer,
     COGNITO_REGION: 'us-east-1',
   };
   const mcpUrl = `${input.toolsUrl}/mcp`;
@@ -51,10 +60,14 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
     idp: {
       LOCAL_IDP_HOST: '127.0.0.1',
       LOCAL_IDP_BASE_URL: input.idpUrl,
+      ...(input.idpIssuerUrl ? { LOCAL_IDP_ISSUER_BASE_URL: input.idpIssuerUrl } : { LOCAL_IDP_SEPARATE_ISSUER_ORIGIN: 'false' }),
       COGNITO_USER_POOL_ID: LOCAL_USER_POOL_ID,
       COGNITO_CLIENT_ID: LOCAL_COGNITO_CLIENT_ID,
       COGNITO_CLIENT_SECRET: secrets.cognitoClientSecret,
       LOCAL_IDP_REDIRECT_URIS: [`${input.gatewayUrl}/callback`, ...(input.extraCallbackUrls ?? [])].join(','),
+      LOCAL_IDP_LOGOUT_URIS: [input.gatewayUrl, ...(input.extraCallbackUrls ?? []).map((u) => new URL(u).origin)]
+        .map((origin) => `${origin}${GATEWAY_SIGN_OUT_PATHS.signedOut}`)
+        .join(','),
       LOCAL_IDP_SIGNING_JWKS: secrets.localIdpSigningJwks,
       LOCAL_IDP_COOKIE_KEYS: secrets.localIdpCookieKeys,
     },

@@ -4,7 +4,17 @@ import { ItemStore, toRecord, type StorageContext } from '../item-store';
 import { keys } from '../keys';
 import { buildUpdate } from '../update-expression';
 import type { UpstreamTokenSet } from '../upstream-tokens';
-import type { GrantRecord, GrantRevocationReason, GrantWriteResult, NewGrant, RevokeGrantResult, RotateInput } from './grant.types';
+import type { Clock } from '@mcp-cognito/contracts';
+import type {
+  AcquireLeaseResult,
+  GrantRecord,
+  GrantRevocationReason,
+  GrantWriteResult,
+  NewGrant,
+  RefreshLease,
+  RevokeGrantResult,
+  RotateInput,
+} from './grant.types';
 
 const KIND = 'grant';
 const ACTIVE = '#status = :active AND expiresAt > :now';
@@ -15,9 +25,11 @@ const ACTIVE = '#status = :active AND expiresAt > :now';
  */
 export class GrantRepository {
   private readonly store: ItemStore;
+  private readonly clock: Clock;
 
   constructor(ctx: StorageContext) {
     this.store = new ItemStore(ctx);
+    this.clock = ctx.clock;
   }
 
   /** @throws ItemAlreadyExistsError */
@@ -38,7 +50,7 @@ export class GrantRepository {
    * hash/generation. Of N concurrent rotations with the same expectation exactly one gets `ok`.
    */
   async rotate(grantId: string, input: RotateInput): Promise<GrantWriteResult> {
-    const { expectedCurrentHash, expectedGeneration, newHash, updates } = input;
+    const { expectedCurrentHash, expectedGeneration, newHash, updates, releaseLease } = input;
     if (expectedCurrentHash === undefined && expectedGeneration === undefined) {
       throw new TypeError('rotate needs expectedCurrentHash or expectedGeneration');
     }
@@ -55,7 +67,7 @@ export class GrantRepository {
       values[':expectedGeneration'] = expectedGeneration;
     }
     const result = await this.conditionalUpdate(grantId, {
-      UpdateExpression: `${set.UpdateExpression}, previousRefreshHash = currentRefreshHash, currentRefreshHash = :new, generation = generation + :one`,
+      UpdateExpression: `${set.UpdateExpression}, previousRefreshHash = currentRefreshHash, currentRefreshHash = :new, generation = generation + :one${releaseLease ? ' REMOVE refreshLease' : ''}`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#status': 'status' },
       ExpressionAttributeValues: values,
@@ -90,6 +102,63 @@ export class GrantRepository {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':upstream': upstream, ':active': 'active', ':now': this.store.nowSeconds(), ':expectedGeneration': expectedGeneration },
     });
+  }
+
+  /**
+   * Takes the family's refresh lease (docs/architecture.md#refresh, single-flight upstream refresh): one UpdateItem,
+   * conditioned on the grant being active, still at `expectedGeneration`, and the lease being absent or expired. Of N
+   * concurrent callers on any number of instances exactly one gets `acquired`; the others get the grant as it is.
+   */
+  async acquireRefreshLease(grantId: string, input: { owner: string; expectedGeneration: number; leaseMs: number }): Promise<AcquireLeaseResult> {
+    const nowMs = this.clock.now();
+    const lease: RefreshLease = { owner: input.owner, untilMs: nowMs + input.leaseMs };
+    const result = await this.conditionalUpdate(grantId, {
+      UpdateExpression: 'SET refreshLease = :lease',
+      ConditionExpression: `${ACTIVE} AND generation = :expectedGeneration AND (attribute_not_exists(refreshLease) OR refreshLease.untilMs < :nowMs)`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':lease': lease,
+        ':active': 'active',
+        ':now': Math.floor(nowMs / 1000),
+        ':nowMs': nowMs,
+        ':expectedGeneration': input.expectedGeneration,
+      },
+    });
+    if (result.status === 'ok') return { status: 'acquired', grant: result.grant };
+    if (result.status === 'conflict') return { status: 'unavailable', current: result.current };
+    return result;
+  }
+
+  /**
+   * Gives the lease up without rotating (Cognito failed). With `failure`, the lease stays for `holdMs` marked as
+   * failed, so that requests arriving meanwhile answer "try again" instead of calling a struggling Cognito again.
+   * Only the holder can release (condition on `owner`); a lease that passed to someone else is left alone.
+   */
+  async releaseRefreshLease(grantId: string, owner: string, failure?: { reason: string; retryAfterSeconds: number; holdMs: number }): Promise<void> {
+    const values: Record<string, unknown> = { ':owner': owner };
+    let update = 'REMOVE refreshLease';
+    if (failure) {
+      update = 'SET refreshLease = :failed';
+      values[':failed'] = {
+        owner,
+        untilMs: this.clock.now() + failure.holdMs,
+        failure: { reason: failure.reason, retryAfterSeconds: failure.retryAfterSeconds },
+      } satisfies RefreshLease;
+    }
+    try {
+      await this.store.doc.send(
+        new UpdateCommand({
+          TableName: this.store.tableName,
+          Key: keys.grant(grantId),
+          UpdateExpression: update,
+          ConditionExpression: 'refreshLease.#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
   }
 
   /**

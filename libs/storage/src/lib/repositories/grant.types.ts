@@ -25,10 +25,31 @@ export interface GrantRecord {
   revokedReason?: GrantRevocationReason;
   revokedAt?: number;
   upstream: UpstreamTokenSet;
+  /** Present while one request refreshes the Cognito tokens for the whole family (single flight, all instances). */
+  refreshLease?: RefreshLease;
   createdAt: number;
   /** Absolute end of the grant (epoch seconds), also the TTL. */
   expiresAt: number;
 }
+
+/**
+ * The short lease one request holds on a grant while it calls Cognito for the family, so that concurrent
+ * refreshes on any instance call Cognito once and reuse the result. `failure` marks a lease kept after Cognito
+ * could not answer: until `untilMs`, other requests answer "try again" instead of calling Cognito themselves.
+ */
+export interface RefreshLease {
+  /** Random id of the holding request. */
+  owner: string;
+  /** Epoch milliseconds; after it the lease is free for anyone. */
+  untilMs: number;
+  failure?: { reason: string; retryAfterSeconds: number };
+}
+
+export type AcquireLeaseResult =
+  | { status: 'acquired'; grant: GrantRecord }
+  /** Someone else holds a live lease, the family moved on, or it ended: `current` says which. */
+  | { status: 'unavailable'; current: GrantRecord }
+  | { status: 'not_found' };
 
 /**
  * Why a grant ended. `code_not_redeemed`: the grant was created for a code redemption that then did not happen (the
@@ -39,7 +60,7 @@ export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' 
 
 export type NewGrant = Omit<
   GrantRecord,
-  'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason' | 'lateReplayGeneration'
+  'generation' | 'status' | 'createdAt' | 'previousRefreshHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason' | 'lateReplayGeneration' | 'refreshLease'
 >;
 
 export interface RotateInput {
@@ -50,6 +71,8 @@ export interface RotateInput {
   newHash: string;
   /** Written in the same UpdateItem: refreshed Cognito tokens, a new absolute expiry. */
   updates?: { upstream?: UpstreamTokenSet; expiresAt?: number; /** Narrowed when Cognito grants fewer scopes on refresh. */ scope?: string };
+  /** Ends the refresh lease in the same write (the holder stores what Cognito answered). */
+  releaseLease?: boolean;
 }
 
 /** `conflict`: the condition failed; `current` is the grant as it is now (revoked, rotated, ...). */

@@ -5,3 +5,5 @@ export * from './grant.types';
 export * from './note.repository';
 export * from './pending-authorization.repository';
 export * from './rate-limit.repository';
+export * from './upstream-revocation.repository';
+export * from './upstream-revocation.types';
