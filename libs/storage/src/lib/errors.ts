@@ -29,3 +29,8 @@ export function isResourceNotFound(err: unknown): boolean {
 export function isUnknownOperation(err: unknown): boolean {
   return errorName(err) === 'UnknownOperationException';
 }
+
+/** The request was refused as invalid for the table's current state (e.g. UpdateTimeToLive on an enabled TTL). */
+export function isValidationError(err: unknown): boolean {
+  return errorName(err) === 'ValidationException';
+}

@@ -101,7 +101,7 @@ export class GrantRepository {
   ): Promise<GrantWriteResult> {
     const key = keys.grant(grantId);
     try {
-      const out = await this.store.doc.send(
+      const out = await this.store.send(
         new UpdateCommand({ TableName: this.store.tableName, Key: key, ...params, ReturnValues: 'ALL_NEW' }),
       );
       return { status: 'ok', grant: toRecord<GrantRecord>(out.Attributes, KIND) as GrantRecord };

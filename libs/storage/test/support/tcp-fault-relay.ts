@@ -1,0 +1,77 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * - `pass`: forwards both directions (a healthy network path);
+ * - `hang`: accepts and reads, forwards nothing, on new and existing connections (a paused engine or a
+ *   black-holed path: requests never answer).
+ */
+export type RelayMode = 'pass' | 'hang';
+
+/**
+ * A real TCP hop between the storage client and a DynamoDB engine, on loopback, that can stall or lose traffic
+ * on demand: the network faults a timeout has to handle, produced without a mock of DynamoDB.
+ */
+export class TcpFaultRelay {
+  mode: RelayMode = 'pass';
+  private readonly sockets = new Set<Socket>();
+  private loseNext = false;
+
+  private constructor(
+    private readonly server: Server,
+    readonly endpoint: string,
+  ) {}
+
+  static async start(target: string): Promise<TcpFaultRelay> {
+    const { hostname, port } = new URL(target);
+    let relay: TcpFaultRelay | undefined;
+    const server = createServer((client) => relay?.accept(client, hostname, Number(port)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    relay = new TcpFaultRelay(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return relay;
+  }
+
+  /**
+   * The next request (on a new or a pooled connection) reaches the engine, but nothing the engine answers on that
+   * connection reaches the client: a write that lands and whose answer is lost. Later requests pass.
+   */
+  loseNextAnswer(): void {
+    this.loseNext = true;
+  }
+
+  private accept(client: Socket, host: string, port: number): void {
+    this.track(client);
+    let losesAnswers = false;
+    const upstream = connect(port, host);
+    this.track(upstream);
+    // Checked per chunk, so a fault also hits connections the client already holds (keep-alive), as a paused
+    // engine does.
+    client.on('data', (chunk) => {
+      if (this.mode === 'hang') return;
+      if (this.loseNext) {
+        this.loseNext = false;
+        losesAnswers = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (this.mode !== 'hang' && !losesAnswers) client.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
