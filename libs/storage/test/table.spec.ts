@@ -34,7 +34,7 @@ describe('ensureTable creates the single table idempotently', () => {
       const results = await Promise.all(instances.map((clients) => ensureTable(clients)));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.ttl)).size).toBe(1);
-      await instances[0]!.client.send(new DeleteTableCommand({ TableName: name }));
+      await clientsFor(name).client.send(new DeleteTableCommand({ TableName: name }));
     }
   });
 

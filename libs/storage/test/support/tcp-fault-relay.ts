@@ -24,11 +24,11 @@ export class TcpFaultRelay {
 
   static async start(target: string): Promise<TcpFaultRelay> {
     const { hostname, port } = new URL(target);
-    let relay: TcpFaultRelay | undefined;
-    const server = createServer((client) => relay?.accept(client, hostname, Number(port)));
+    const holder: { relay?: TcpFaultRelay } = {};
+    const server = createServer((client) => holder.relay?.accept(client, hostname, Number(port)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    relay = new TcpFaultRelay(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return relay;
+    holder.relay = new TcpFaultRelay(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.relay;
   }
 
   /**
