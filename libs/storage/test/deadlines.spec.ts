@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { freePort } from '@mcp-cognito/dev-stack';
+import { freePort, TcpFaultRelay } from '@mcp-cognito/dev-stack';
 import {
   createDynamoClients,
   createRepositories,
@@ -13,7 +13,6 @@ import {
 } from '../src';
 import { codeRecord, newCodeHash, newGrant, sha256Hex } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
-import { TcpFaultRelay } from './support/tcp-fault-relay';
 import { testEndpoint } from './support/test-storage';
 
 const opened: DynamoClients[] = [];

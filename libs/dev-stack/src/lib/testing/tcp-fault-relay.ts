@@ -4,18 +4,30 @@ import type { AddressInfo } from 'node:net';
 /**
  * - `pass`: forwards both directions (a healthy network path);
  * - `hang`: accepts and reads, forwards nothing, on new and existing connections (a paused engine or a
- *   black-holed path: requests never answer).
+ *   black-holed path: requests never answer);
+ * - `down`: resets every connection, open or new (a killed engine).
  */
-export type RelayMode = 'pass' | 'hang';
+export type RelayMode = 'pass' | 'hang' | 'down';
 
 /**
- * A real TCP hop between the storage client and a DynamoDB engine, on loopback, that can stall or lose traffic
- * on demand: the network faults a timeout has to handle, produced without a mock of DynamoDB.
+ * A real TCP hop between a client and a server (e.g. a service and its DynamoDB engine), on loopback, that can
+ * stall, drop or lose traffic on demand: the network faults timeouts have to handle, produced without a mock of the
+ * server. Tests only.
  */
 export class TcpFaultRelay {
-  mode: RelayMode = 'pass';
+  private current: RelayMode = 'pass';
   private readonly sockets = new Set<Socket>();
   private loseNext = false;
+
+  get mode(): RelayMode {
+    return this.current;
+  }
+
+  /** Switches the fault; `down` also resets the connections already open. */
+  set mode(mode: RelayMode) {
+    this.current = mode;
+    if (mode === 'down') for (const socket of this.sockets) socket.resetAndDestroy();
+  }
 
   private constructor(
     private readonly server: Server,
@@ -40,6 +52,10 @@ export class TcpFaultRelay {
   }
 
   private accept(client: Socket, host: string, port: number): void {
+    if (this.mode === 'down') {
+      client.resetAndDestroy();
+      return;
+    }
     this.track(client);
     let losesAnswers = false;
     const upstream = connect(port, host);
