@@ -145,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const env = buildServiceEnvironments({ secrets, dynamoEndpoint: dynamo.endpoint, idpUrl, gatewayUrl, toolsUrl, logLevel: options.logLevel, logFormat: options.logFormat });
     const idpEnv = { ...env.idp, LOCAL_IDP_PORT: String(ports.idp), ...options.env?.idp };
     // Behind the proxy a stopping instance announces itself first (the proxy polls /health); alone, it just drains.
-    const announce = proxy ? { SHUTDOWN_ANNOUNCE_MS: String(LOCAL_SHUTDOWN_ANNOUNCE_MS) } : {};
+    const announce: Record<string, string> = proxy ? { SHUTDOWN_ANNOUNCE_MS: String(LOCAL_SHUTDOWN_ANNOUNCE_MS) } : {};
     const gatewayEnv = { ...env.gateway, ...announce, PORT: String(ports.gateway), ...options.env?.gateway };
     const toolsEnv = { ...env.tools, ...announce, PORT: String(ports.tools), ...options.env?.tools };
 
