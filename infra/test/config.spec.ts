@@ -96,7 +96,9 @@ describe('timeout chain (client -> CloudFront -> ALB -> service -> tool deadline
     ['a tool deadline at the edge timeout', { toolCallMs: 60_000 }, /tool deadline/],
     ['an ALB that gives up before CloudFront', { albIdleMs: 30_000 }, /ALB idle timeout/],
     ['a CloudFront keep-alive outliving the ALB idle timeout', { originKeepaliveMs: 70_000 }, /keep-alive/],
+    ['a service keep-alive at the ALB idle timeout', { serviceKeepAliveMs: 65_000 }, /keep-alive must outlast/],
     ['a drain shorter than a tool call', { shutdownGraceMs: 10_000 }, /shutdown grace/],
+    ['an announce window that leaves no room for a tool call', { shutdownAnnounceMs: 10_000 }, /announce window/],
     ['draining shorter than the grace', { deregistrationDelayMs: 15_000 }, /deregistration delay/],
     ['SIGKILL inside the grace', { stopTimeoutMs: 30_000 }, /stopTimeout/],
   ])('refuses %s', (_, change, why) => {

@@ -186,7 +186,14 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
     it('the drain and deadline variables agree with the timeout chain (config/timeouts.ts)', () => {
       for (const service of SERVICES) {
         const env = Object.fromEntries((containerOf(service).Environment ?? []).map((e) => [e.Name, e.Value]));
-        expect([service, env['SHUTDOWN_GRACE_MS']]).toEqual([service, String(TIMEOUTS.shutdownGraceMs)]);
+        expect([service, env['SHUTDOWN_GRACE_MS'], env['SHUTDOWN_ANNOUNCE_MS'], env['HTTP_KEEP_ALIVE_TIMEOUT_MS']]).toEqual([
+          service,
+          String(TIMEOUTS.shutdownGraceMs),
+          String(TIMEOUTS.shutdownAnnounceMs),
+          String(TIMEOUTS.serviceKeepAliveMs),
+        ]);
+        // ALB guidance: the target's keep-alive outlasts the load balancer's idle timeout (no 502 on reuse).
+        expect(Number(env['HTTP_KEEP_ALIVE_TIMEOUT_MS'])).toBeGreaterThan(TIMEOUTS.albIdleMs);
       }
       const tools = Object.fromEntries((containerOf('mcp-tools').Environment ?? []).map((e) => [e.Name, e.Value]));
       expect(tools['TOOL_CALL_TIMEOUT_MS']).toBe(String(TIMEOUTS.toolCallMs));

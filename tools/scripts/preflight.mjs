@@ -2,7 +2,7 @@
 // Checks, before anything is built, what a command needs that `npm ci` cannot install, and stops at once with
 // one message saying what to install. Plain Node (runs on any version, so it can say the version is wrong).
 //
-//   node tools/scripts/preflight.mjs start|test|bench|e2e|e2e-browser
+//   node tools/scripts/preflight.mjs start|test|bench|e2e|e2e-browser|faults
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -62,7 +62,21 @@ if (needsDynamoDbLocal) {
   }
 }
 
-// 3. The browser suite drives a real Chromium with playwright-core (which cannot download its own browser here).
+// 3. The fault suite kills and pauses the real DynamoDB Local with signals: it needs the engine as a process of its
+//    own (the jar, with a JDK), whatever container runtime there is.
+if (command === 'faults') {
+  const java = javaMajor('java');
+  const javac = spawnSync('javac', ['-version']).status === 0;
+  if (java === undefined || java < 17 || !javac) {
+    problems.push(
+      `The fault suite runs DynamoDB Local from its jar so that it can kill and pause it: it needs a Java 17+ JDK (java and javac on PATH; ` +
+        `${java === undefined ? 'no java found' : `found java ${java}${javac ? '' : ' without javac'}`}).\n` +
+        `      Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless    macOS: brew install openjdk@17`,
+    );
+  }
+}
+
+// 4. The browser suite drives a real Chromium with playwright-core (which cannot download its own browser here).
 if (command === 'e2e-browser') {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) {
@@ -71,7 +85,7 @@ if (command === 'e2e-browser') {
 }
 
 if (problems.length > 0) {
-  const script = { start: 'npm start', test: 'npm test', bench: 'npm run bench', e2e: 'npm run test:e2e', 'e2e-browser': 'npm run test:e2e:browser', containers: 'npm run test:containers' }[command] ?? command;
+  const script = { start: 'npm start', test: 'npm test', bench: 'npm run bench', e2e: 'npm run test:e2e', 'e2e-browser': 'npm run test:e2e:browser', containers: 'npm run test:containers', faults: 'npm run test:faults' }[command] ?? command;
   process.stderr.write(`\nCannot run \`${script}\` on this machine yet:\n\n`);
   for (const p of problems) process.stderr.write(`  - ${p}\n\n`);
   process.exit(1);

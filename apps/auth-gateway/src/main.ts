@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { loadGatewayConfig } from '@mcp-cognito/config';
-import { runService } from '@mcp-cognito/nest-platform';
+import { runService, serveHttp } from '@mcp-cognito/nest-platform';
 import { createGatewayApp } from './app/create-app';
 
 void runService('auth-gateway', async () => {
   const config = loadGatewayConfig();
   const app = await createGatewayApp(config);
-  await app.listen(config.runtime.port, config.runtime.host);
+  await serveHttp(app, config.runtime);
 });

@@ -30,10 +30,23 @@ export const TIMEOUTS = {
    */
   albIdleMs: 65_000,
   /**
+   * HTTP_KEEP_ALIVE_TIMEOUT_MS: how long a service keeps an idle connection from the ALB open (Node's default is
+   * 5 s). Above the ALB idle timeout, so the ALB, not the service, closes idle connections: a service that closed
+   * one just as the ALB reused it would turn that request into a 502 (AWS guidance for ALB targets). The services
+   * set their header timeout just above it (libs/nest-platform serveHttp).
+   */
+  serviceKeepAliveMs: 75_000,
+  /**
    * SHUTDOWN_GRACE_MS: on SIGTERM a service stops accepting, then lets in-flight requests finish for at
    * most this long. A tool call that started just before SIGTERM ends by its deadline, so grace >= deadline.
    */
   shutdownGraceMs: 30_000,
+  /**
+   * SHUTDOWN_ANNOUNCE_MS: how long a stopping service keeps accepting while /health says `draining`. 0 here: ECS
+   * deregisters the task from the target group (and waits out the deregistration delay) before it sends SIGTERM,
+   * so nothing new arrives. Part of the grace: a call accepted at its end must still finish within the grace.
+   */
+  shutdownAnnounceMs: 0,
   /**
    * ALB deregistration delay (connection draining). ECS deregisters a stopping task first and sends
    * SIGTERM after draining ends; draining >= grace so nothing the ALB still routes is cut by the drain.
@@ -42,9 +55,6 @@ export const TIMEOUTS = {
   /** ECS stopTimeout: SIGKILL this long after SIGTERM. Above the grace, with room to flush logs and exit. */
   stopTimeoutMs: 40_000,
 } as const;
-
-/** The service keep-alive the chain needs (reported to the service owners; ALB guidance: app idle > ALB idle). */
-export const REQUIRED_SERVICE_KEEPALIVE_MS = TIMEOUTS.albIdleMs + 5_000;
 
 /** Fargate's ceiling for a container's stopTimeout. */
 const FARGATE_MAX_STOP_TIMEOUT_MS = 120_000;
@@ -55,7 +65,9 @@ export function assertTimeoutChain(t: Record<keyof typeof TIMEOUTS, number> = TI
     [t.toolCallMs + 5_000 <= t.originReadMs, 'tool deadline + 5 s must fit in the CloudFront read timeout (else a slow tool ends as an edge 504)'],
     [t.originReadMs <= t.albIdleMs, 'the ALB idle timeout must not be shorter than the CloudFront read timeout'],
     [t.originKeepaliveMs < t.albIdleMs, 'CloudFront keep-alive must be shorter than the ALB idle timeout (reuse of a closed connection: 502)'],
+    [t.serviceKeepAliveMs > t.albIdleMs, "the services' keep-alive must outlast the ALB idle timeout (a connection closed under the ALB: 502)"],
     [t.shutdownGraceMs >= t.toolCallMs, 'shutdown grace must cover a tool call that started just before SIGTERM'],
+    [t.shutdownAnnounceMs + t.toolCallMs <= t.shutdownGraceMs, 'shutdown grace must cover a tool call accepted at the end of the announce window'],
     [t.deregistrationDelayMs >= t.shutdownGraceMs, 'deregistration delay must be at least the drain time'],
     [t.stopTimeoutMs > t.shutdownGraceMs, 'stopTimeout must exceed the shutdown grace (else SIGKILL cuts the drain)'],
     [t.stopTimeoutMs <= FARGATE_MAX_STOP_TIMEOUT_MS, 'Fargate allows at most 120 s of stopTimeout'],

@@ -115,8 +115,11 @@ export class SharedInfrastructure extends Construct {
     const region = Stack.of(this).region;
     return {
       NODE_ENV: 'production',
-      // Drain on SIGTERM (config/timeouts.ts: deregistration delay >= this < stopTimeout).
+      // Drain on SIGTERM (config/timeouts.ts: deregistration delay >= this < stopTimeout); no announce window behind
+      // the ALB (ECS deregisters first); keep-alive above the ALB idle timeout.
       SHUTDOWN_GRACE_MS: String(TIMEOUTS.shutdownGraceMs),
+      SHUTDOWN_ANNOUNCE_MS: String(TIMEOUTS.shutdownAnnounceMs),
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: String(TIMEOUTS.serviceKeepAliveMs),
       HOST: '0.0.0.0',
       PORT: String(port),
       LOG_LEVEL: logLevel,

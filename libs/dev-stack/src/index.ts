@@ -8,3 +8,4 @@ export * from './lib/testing/http-browser';
 export * from './lib/testing/oauth-test-client';
 export * from './lib/local-stack/service-environments';
 export * from './lib/proxy/single-origin-proxy';
+export * from './lib/testing/tcp-fault-relay';

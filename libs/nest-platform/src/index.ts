@@ -2,6 +2,9 @@ export { createLoggingModule, requestIdOf, requestLogFields, requestLogLevel, is
 export { redactSecrets, redactUrl, isSecretKey, REDACTED } from './lib/logging/redact';
 export { DependencyHealthIndicators } from './lib/health/dependency.health';
 export { runService } from './lib/bootstrap/run-service';
+export { serveHttp, type ServeHttpOptions, type ServingHttp } from './lib/bootstrap/serve-http';
+export { ServiceLifecycle, type LifecycleState } from './lib/bootstrap/service-lifecycle';
+export { applyHttpTimeouts } from './lib/bootstrap/http-timeouts';
 export { StorageModule, DYNAMO_CLIENTS, DYNAMO_CONFIG, CLOCK, REPOSITORIES, pingStorage } from './lib/storage/storage.module';
 export { HealthModule, type HealthOptions } from './lib/health/health.module';
 export { ConfigModule } from './lib/config/config.module';

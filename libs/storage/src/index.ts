@@ -1,5 +1,7 @@
 export * from './lib/dynamo-clients';
+export * from './lib/deadlines';
 export * from './lib/errors';
+export * from './lib/unavailable';
 export * from './lib/table-definition';
 export * from './lib/table-admin';
 export * from './lib/table-health';

@@ -1,11 +1,11 @@
-import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { freePort } from '@mcp-cognito/dev-stack';
 import { createDynamoClients, ensureTable, pingTable, TTL_ATTRIBUTE, type DynamoClients } from '../src';
 import { testEndpoint, testEngine } from './support/test-storage';
 
 const opened: DynamoClients[] = [];
 function clientsFor(tableName: string, endpoint = testEndpoint()): DynamoClients {
-  const clients = createDynamoClients({ region: 'eu-west-1', endpoint, tableName, maxAttempts: 1 });
+  const clients = createDynamoClients({ region: 'eu-west-1', endpoint, tableName, deadlines: { maxAttempts: 1 } });
   opened.push(clients);
   return clients;
 }
@@ -57,6 +57,24 @@ describe('ensureTable creates the single table idempotently', () => {
     const firstResult = await ensureTable(first).finally(firstDone);
     const expected = testEngine() === 'dynalite' ? 'unsupported' : 'enabled';
     expect([firstResult.ttl, (await secondResult).ttl]).toEqual([expected, expected]);
+  });
+
+  it('several processes creating the same fresh table at once all succeed: one creates, TTL enabled once (start-up race)', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const name = `race-${Date.now()}-${trial}`;
+      const instances = [clientsFor(name), clientsFor(name), clientsFor(name)];
+      const results = await Promise.all(instances.map((clients) => ensureTable(clients)));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.ttl)).size).toBe(1);
+      await clientsFor(name).client.send(new DeleteTableCommand({ TableName: name }));
+    }
+  });
+
+  it('waits for an engine that is not listening yet, then gives up at its deadline', async () => {
+    const clients = clientsFor('never', `http://127.0.0.1:${await freePort()}`);
+    const started = Date.now();
+    await expect(ensureTable(clients, { timeoutMs: 1_000 })).rejects.toThrow(/ECONNREFUSED/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 
   it('does not swallow TTL failures other than "operation unknown"', async () => {

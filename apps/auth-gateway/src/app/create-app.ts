@@ -9,7 +9,8 @@ import { AppModule } from './app.module';
 
 /**
  * Builds the gateway application (express: passport-oauth2's redirecting strategy expects
- * express-style req/res). Used by main.ts and by the HTTP-level tests.
+ * express-style req/res). Used by main.ts (which serves it with nest-platform's `serveHttp`) and by the HTTP-level
+ * tests.
  */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -28,6 +29,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.use(publicEndpointCors);
   app.use(cookieParser());
   app.useGlobalFilters(new OAuthExceptionFilter(config.issuer));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts serves through serveHttp, which drains on SIGTERM before Nest shuts down.
   return app;
 }

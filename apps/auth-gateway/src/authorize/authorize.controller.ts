@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidRequest } from '@mcp-cognito/oauth';
 import { CLOCK } from '@mcp-cognito/nest-platform';
 import { PAGE_HEADERS } from '../http/html';
 import { PageError } from '../http/oauth-exception.filter';
+import { StorageOutagePageFilter } from '../http/storage-outage';
 import { SignedCookies } from '../http/signed-cookies';
 import { redirectToCognito } from '../upstream/redirect-to-cognito';
 import type { AuthorizationParams, ValidatedAuthorizationRequest } from './authorization-request';
@@ -28,6 +29,7 @@ function requestDigest(fields: Record<string, string>): string {
  * for consent (unless already given to this client), then hand over to Cognito with the gateway's own client.
  */
 @Controller()
+@UseFilters(new StorageOutagePageFilter('retry'))
 export class AuthorizeController {
   private readonly csrf: ConsentCsrf;
   private readonly consents: ConsentMemory;

@@ -1,9 +1,12 @@
-import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { CLOCK } from '@mcp-cognito/nest-platform';
+import { isStorageUnavailable } from '@mcp-cognito/storage';
 import { ConsentMemory, type ConsentSubject } from '../authorize/consent-memory';
+import { AuthorizationRedirectError } from '../http/client-redirect';
 import { SignedCookies } from '../http/signed-cookies';
+import { storageOutage, StorageOutagePageFilter } from '../http/storage-outage';
 import type { UpstreamUser } from '../upstream/cognito.strategy';
 import type { RequestWithPending } from '../upstream/pending-authorization.store';
 import { CallbackService } from './callback.service';
@@ -14,9 +17,12 @@ const REDIRECT_HEADERS = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-r
 /**
  * `GET /callback`: the guard consumed the sign-in session and exchanged and verified the Cognito code. Consent is
  * settled for the person who signed in (an approval remembered in this browser must be theirs, or they are asked); the
- * service issues the MCP code; the browser goes back to the client.
+ * service issues the MCP code; the browser goes back to the client. A storage outage before the session is known is a
+ * "try again" page; after it was consumed, only the client can start over, so it gets `temporarily_unavailable` on its
+ * validated redirect URI (RFC 6749 §4.1.2.1), as for a Cognito outage.
  */
 @Controller()
+@UseFilters(new StorageOutagePageFilter('restart'))
 export class CallbackController {
   private readonly consents: ConsentMemory;
 
@@ -36,12 +42,17 @@ export class CallbackController {
     const now = epochSeconds(this.clock);
     const subject: ConsentSubject = { clientId: pending.clientId, redirectUri: pending.redirectUri, resource: pending.resource };
     const scopes = pending.scope.split(' ');
+    const outageToClient = (error: unknown): never => {
+      if (isStorageUnavailable(error)) throw new AuthorizationRedirectError(storageOutage(error), pending.redirectUri, pending.clientState);
+      throw error;
+    };
     if (pending.consent !== 'given' && !this.consents.coversUser(req, subject, user.sub, scopes, now)) {
       // The approval this browser remembered was someone else's: this user decides for themselves.
-      res.status(302).set(REDIRECT_HEADERS).location(await this.callback.askConsentAgain(pending, user)).end();
+      const again = await this.callback.askConsentAgain(pending, user).catch(outageToClient);
+      res.status(302).set(REDIRECT_HEADERS).location(again).end();
       return;
     }
-    const location = await this.callback.issueCode(pending, user);
+    const location = await this.callback.issueCode(pending, user).catch(outageToClient);
     this.consents.remember(req, res, subject, user.sub, scopes, now);
     res.status(302).set(REDIRECT_HEADERS).location(location).end();
   }

@@ -8,7 +8,7 @@ import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-re
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { randomToken, sha256Hex } from '../keys/secrets';
 import { sealUpstreamTokens } from '../families/upstream-token-vault';
-import { CognitoClient } from '../upstream/cognito-client';
+import { UpstreamRevocation } from '../families/upstream-revocation.service';
 import type { UpstreamUser } from '../upstream/cognito.strategy';
 
 /**
@@ -24,7 +24,7 @@ export class CallbackService {
     @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
     @Inject(REPOSITORIES) private readonly repos: Repositories,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly cognito: CognitoClient,
+    private readonly upstreamRevocation: UpstreamRevocation,
     private readonly events: SecurityEvents,
   ) {}
 
@@ -72,11 +72,9 @@ export class CallbackService {
   async askConsentAgain(pending: PendingAuthorizationRecord, user: UpstreamUser): Promise<string> {
     this.events.emit('consent.user_changed', { client_id: pending.clientId, resource: pending.resource });
     if (user.tokens.refresh_token) {
-      try {
-        await this.cognito.revoke(user.tokens.refresh_token);
-      } catch (error) {
-        this.events.emit('upstream.error', { operation: 'revoke', client_id: pending.clientId, reason: error instanceof Error ? error.message : 'unknown' });
-      }
+      // A one-way reference of this sign-in for events and the retry record (from its PKCE challenge, never a token).
+      const reference = `signin:${sha256Hex(pending.codeChallenge).slice(0, 16)}`;
+      await this.upstreamRevocation.revokeUnbound(user.tokens.refresh_token, { clientId: pending.clientId, reference, reason: 'consent_user_changed' });
     }
     const params = new URLSearchParams({
       client_id: pending.clientId,

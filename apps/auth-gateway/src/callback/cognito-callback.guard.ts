@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { AccessDenied, InvalidRequest, ServerError, TemporarilyUnavailable } from '@mcp-cognito/oauth';
 import { SecurityEvents } from '@mcp-cognito/nest-platform';
+import { isStorageUnavailable } from '@mcp-cognito/storage';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
 import { UpstreamUnavailableError } from '../upstream/cognito-client';
@@ -42,7 +43,11 @@ export class CognitoCallbackGuard extends AuthGuard('cognito') {
     }
     if (query['error'] !== undefined) {
       // Cognito sent the user back with an error (RFC 6749 §4.1.2.1), e.g. access_denied.
-      const pending = await this.callback.abandon(query['state']).catch(() => undefined);
+      // A storage outage is not an unknown session: it goes on to the outage page, not "expired or unknown".
+      const pending = await this.callback.abandon(query['state']).catch((error: unknown) => {
+        if (isStorageUnavailable(error)) throw error;
+        return undefined;
+      });
       const upstreamError = typeof query['error'] === 'string' ? query['error'].slice(0, 64) : 'invalid';
       this.events.emit('upstream.error', { operation: 'authorize', reason: upstreamError, client_id: pending?.clientId });
       if (!pending) throw new PageError(new InvalidRequest('The sign-in was cancelled or failed, and its session is unknown or expired.'));
@@ -62,6 +67,9 @@ export class CognitoCallbackGuard extends AuthGuard('cognito') {
 
   override handleRequest<TUser>(err: unknown, user: TUser, info: unknown, context: ExecutionContext): TUser {
     if (!err && user) return user;
+    // The sign-in session could not be read (the table did not answer): nothing was decided about it. The
+    // controller's outage page says so instead of "unknown, expired or already used".
+    if (isStorageUnavailable(err)) throw err;
     const req = context.switchToHttp().getRequest<RequestWithPending>();
     const pending = req.pendingAuthorization;
     const reason = err instanceof Error ? err.message : ((info as { message?: string })?.message ?? 'state rejected');

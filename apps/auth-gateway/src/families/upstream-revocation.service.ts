@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { CLOCK, Metrics, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
-import type { GrantRecord, Repositories } from '@mcp-cognito/storage';
+import type { EncryptedValue, GrantRecord, Repositories } from '@mcp-cognito/storage';
+import { encryptWithKeyRing } from '@mcp-cognito/tokens';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { CognitoClient, type RevocationAttempt } from '../upstream/cognito-client';
@@ -42,6 +43,30 @@ export class UpstreamRevocation {
   async revokeFor(grant: GrantRecord, reason: string): Promise<void> {
     if (!grant.upstream.refreshToken) return;
     const refreshToken = await openUpstreamValue(this.keys.storageEncryption, grant.upstream.refreshToken);
+    await this.revokeOrRecord(refreshToken, grant.upstream.refreshToken, {
+      grant: grantReference(grant.grantId),
+      clientId: grant.clientId,
+      expiresAt: grant.upstream.refreshTokenExpiresAt ?? grant.expiresAt,
+      reason,
+    });
+  }
+
+  /**
+   * Revokes a Cognito refresh token that never became part of a grant (a sign-in whose consent must be asked again),
+   * with the same rules: retried inline, then recorded sealed for the retrier, never dropped silently. `reference`
+   * names the sign-in in events (one-way, never the token).
+   */
+  async revokeUnbound(refreshToken: string, context: { clientId: string; reference: string; reason: string }): Promise<void> {
+    const sealed = { ciphertext: await encryptWithKeyRing(refreshToken, this.keys.storageEncryption), keyId: this.keys.storageEncryption.active.kid };
+    await this.revokeOrRecord(refreshToken, sealed, {
+      grant: context.reference,
+      clientId: context.clientId,
+      expiresAt: epochSeconds(this.clock) + this.config.lifetimes.upstreamRefreshTokenSeconds,
+      reason: context.reason,
+    });
+  }
+
+  private async revokeOrRecord(refreshToken: string, sealed: EncryptedValue, subject: { grant: string; clientId: string; expiresAt: number; reason: string }): Promise<void> {
     const outcome = await this.attemptWithinBudget(refreshToken);
     if (outcome.result.revoked) return;
     const failure = outcome.result;
@@ -50,22 +75,22 @@ export class UpstreamRevocation {
     try {
       await this.repos.upstreamRevocations.create({
         recordId: randomUUID(),
-        grant: grantReference(grant.grantId),
-        clientId: grant.clientId,
-        refreshToken: grant.upstream.refreshToken,
-        reason,
+        grant: subject.grant,
+        clientId: subject.clientId,
+        refreshToken: sealed,
+        reason: subject.reason,
         attempts: outcome.attempts,
         lastError: failure.detail,
         nextAttemptAt: now + Math.max(revocationBackoffSeconds(outcome.attempts), failure.retryAfterSeconds ?? 0),
-        expiresAt: grant.upstream.refreshTokenExpiresAt ?? grant.expiresAt,
+        expiresAt: subject.expiresAt,
       });
       recorded = true;
     } catch (error) {
-      this.logger.error({ event: 'upstream_revocation.record_failed', grant: grantReference(grant.grantId), err: error instanceof Error ? error.message : 'unknown' });
+      this.logger.error({ event: 'upstream_revocation.record_failed', grant: subject.grant, err: error instanceof Error ? error.message : 'unknown' });
     }
     this.events.emit('upstream.revocation_failed', {
-      grant: grantReference(grant.grantId),
-      client_id: grant.clientId,
+      grant: subject.grant,
+      client_id: subject.clientId,
       reason: failure.detail,
       attempts: outcome.attempts,
       ...(failure.status !== undefined ? { status: failure.status } : {}),

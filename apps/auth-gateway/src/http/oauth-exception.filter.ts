@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidRequest, OAuthError, ServerError, endpointErrorAnswer } from '@mcp-cognito/oauth';
+import { isStorageUnavailable } from '@mcp-cognito/storage';
 import { AuthorizationRedirectError } from './client-redirect';
+import { storageOutage } from './storage-outage';
 import { PAGE_HEADERS, renderErrorPage } from './html';
 
 /**
@@ -26,8 +28,10 @@ class NotFound extends InvalidRequest {
 /**
  * The one exception filter of the gateway: OAuth errors go on the wire through libs/oauth's responder
  * (`{ error, error_description }`, `no-store`, challenges and `Retry-After` where they apply; RFC 6749 §5.1/§5.2);
- * page errors become an HTML page; redirectable errors go back to the client's validated redirect URI; anything
- * unexpected becomes `server_error` with nothing leaked (the stack goes to the log only).
+ * page errors become an HTML page; redirectable errors go back to the client's validated redirect URI; a storage
+ * outage is `503 temporarily_unavailable` with `Retry-After` (RFC 6749 §5.2; RFC 7009 §2.2.1: the client retries),
+ * never a 500; anything unexpected becomes `server_error` with nothing leaked (the stack goes to the log only).
+ * Browser endpoints answer an outage with a page of their own ({@link StorageOutagePageFilter}).
  */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
@@ -64,6 +68,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   private toOAuthError(exception: unknown): OAuthError {
     if (exception instanceof OAuthError) return exception;
+    if (isStorageUnavailable(exception)) return storageOutage(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Body-parser failures (malformed JSON / form) and unknown routes are client errors.
@@ -79,7 +84,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   private log(req: Request, error: OAuthError, raw?: unknown): void {
     const fields = { event: 'oauth.error', error: error.error, status: error.status, path: req.path, reason: error.reason };
-    if (error.status >= 500) this.logger.error({ ...fields, err: raw instanceof Error ? raw : undefined });
+    // An outage is not a bug: a warning with its reason (the alarm counts the 503s), no stack.
+    if (isStorageUnavailable(raw)) this.logger.warn({ ...fields, event: 'storage.unavailable' });
+    else if (error.status >= 500) this.logger.error({ ...fields, err: raw instanceof Error ? raw : undefined });
     else this.logger.warn(fields);
   }
 }

@@ -6,6 +6,7 @@ import {
   generateDevSecrets,
   startDynalite,
   startLocalIdpProcess,
+  TcpFaultRelay,
   type DevSecrets,
   type EmbeddedDynamoDb,
   type LocalIdpProcess,
@@ -38,17 +39,22 @@ export class GatewayHarness {
     readonly env: Record<string, string>,
     readonly idpEnv: Record<string, string>,
     private readonly ports: number[],
+    /** Between the gateway and its table when started with `faultyStorage`: stall or cut the table on demand. */
+    readonly storage?: TcpFaultRelay,
   ) {}
 
-  static async start(options: { instances?: number; gatewayEnv?: Record<string, string>; idpEnv?: Record<string, string> } = {}): Promise<GatewayHarness> {
+  static async start(
+    options: { instances?: number; gatewayEnv?: Record<string, string>; idpEnv?: Record<string, string>; faultyStorage?: boolean } = {},
+  ): Promise<GatewayHarness> {
     const secrets = await generateDevSecrets();
     const dynamo = await startDynalite();
+    const relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
     const ports = await Promise.all(Array.from({ length: options.instances ?? 1 }, () => freePort()));
     const [idpPort, idpIssuerPort] = [await freePort(), await freePort()];
     const issuer = `http://127.0.0.1:${ports[0]}`;
     const env = buildServiceEnvironments({
       secrets,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamoEndpoint: relay?.endpoint ?? dynamo.endpoint,
       idpUrl: `http://127.0.0.1:${idpPort}`,
       // Cognito's layout (and local-idp's default): the pool issuer on its own origin.
       idpIssuerUrl: `http://127.0.0.1:${idpIssuerPort}`,
@@ -59,7 +65,7 @@ export class GatewayHarness {
     });
     const idpEnv = { ...env.idp, ...options.idpEnv };
     const idp = await startLocalIdpProcess({ port: idpPort, env: idpEnv });
-    const harness = new GatewayHarness(secrets, dynamo, idp, issuer, 'http://127.0.0.1:65000/mcp', { ...env.gateway, ...options.gatewayEnv }, idpEnv, ports);
+    const harness = new GatewayHarness(secrets, dynamo, idp, issuer, 'http://127.0.0.1:65000/mcp', { ...env.gateway, ...options.gatewayEnv }, idpEnv, ports, relay);
     for (const port of ports) await harness.startInstance(port);
     return harness;
   }
@@ -94,6 +100,7 @@ export class GatewayHarness {
   async stop(): Promise<void> {
     for (const i of this.instances) await i.stop().catch(() => undefined);
     await this.idp.stop().catch(() => undefined);
+    await this.storage?.stop();
     await this.dynamo.stop();
   }
 }

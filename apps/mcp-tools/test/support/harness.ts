@@ -15,6 +15,7 @@ import {
   pkce,
   startDynalite,
   startLocalIdpProcess,
+  TcpFaultRelay,
   type DevSecrets,
   type EmbeddedDynamoDb,
   type LocalIdpProcess,
@@ -64,18 +65,21 @@ export class ToolsHarness {
     private readonly idp: LocalIdpProcess,
     private readonly jwksServer: Server,
     private readonly redirectUri: string,
+    /** Between the service and its table when started with `faultyStorage`: stall or cut the table on demand. */
+    readonly storage?: TcpFaultRelay,
   ) {}
 
-  static async start(): Promise<ToolsHarness> {
+  static async start(options: { faultyStorage?: boolean } = {}): Promise<ToolsHarness> {
     const secrets = await generateDevSecrets();
     const signingKeys = await parseSigningKeySet(secrets.gatewaySigningKeys);
     const dynamo = await startDynalite();
+    const relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
     const jwksServer = await serveJwks(signingKeys);
     const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
     const [toolsPort, idpPort, redirectPort] = [await freePort(), await freePort(), await freePort()];
     const env = buildServiceEnvironments({
       secrets,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamoEndpoint: relay?.endpoint ?? dynamo.endpoint,
       idpUrl: `http://127.0.0.1:${idpPort}`,
       gatewayUrl: issuer,
       toolsUrl: `http://127.0.0.1:${toolsPort}`,
@@ -108,6 +112,7 @@ export class ToolsHarness {
       idp,
       jwksServer,
       redirectUri,
+      relay,
     );
     harness.countStorageRequests();
     return harness;
@@ -216,6 +221,7 @@ export class ToolsHarness {
       this.jwksServer.closeAllConnections();
       this.jwksServer.close(() => resolve());
     });
+    await this.storage?.stop();
     await this.dynamo.stop();
   }
 }

@@ -122,6 +122,18 @@ describe('configuration is parsed once, with every problem reported together', (
     expect(config.runtime.logLevel).toBe('info');
   });
 
+  it('serving defaults outlast an ALB idle timeout (65 s) and drain within the grace', () => {
+    const config = loadGatewayConfig(gatewayEnv());
+    expect(config.runtime).toMatchObject({ keepAliveTimeoutMs: 75_000, shutdownGraceMs: 10_000, shutdownAnnounceMs: 0 });
+    expect(config.runtime.keepAliveTimeoutMs).toBeGreaterThan(65_000);
+    // the announce phase is part of the grace, never longer
+    const capped = loadGatewayConfig({ ...gatewayEnv(), SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_ANNOUNCE_MS: '5000' });
+    expect(capped.runtime).toMatchObject({ shutdownGraceMs: 2_000, shutdownAnnounceMs: 2_000 });
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' }))).toEqual([
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS must be between 1000 and 600000',
+    ]);
+  });
+
   it('parses the tools service environment with its own defaults', () => {
     const config = loadMcpServerConfig('mcp-tools', {
       COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',

@@ -14,8 +14,22 @@ export const runtimeEnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** Create the table at start (local mode only; in AWS the data stack owns it). */
   DYNAMODB_CREATE_TABLE: envBoolean(false),
-  /** Grace period for in-flight requests on SIGTERM (ECS sends SIGTERM, then SIGKILL after 30 s). */
+  /**
+   * On SIGTERM: the longest the service takes from the signal to its exit, letting in-flight requests finish
+   * (libs/nest-platform serveHttp). ECS sends SIGKILL after the task's stopTimeout, which must be longer.
+   */
   SHUTDOWN_GRACE_MS: envInt(10_000, 0, 120_000),
+  /**
+   * On SIGTERM, keep accepting for this long while `/health` answers 503 `draining`, so that a load balancer that
+   * learns about targets from health checks stops routing here before the listener closes. Part of the grace.
+   * 0 where the load balancer deregisters the target before SIGTERM (ECS + ALB).
+   */
+  SHUTDOWN_ANNOUNCE_MS: envInt(0, 0, 60_000),
+  /**
+   * How long an idle keep-alive connection stays open. Must exceed the load balancer's idle timeout (ALB: 65 s), or
+   * the service may close a connection just as the load balancer reuses it (a 502). Node's default is 5 s.
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(75_000, 1_000, 600_000),
 });
 
 export type RuntimeEnv = z.infer<typeof runtimeEnvSchema>;
@@ -27,6 +41,10 @@ export interface RuntimeConfig {
   logLevel: RuntimeEnv['LOG_LEVEL'];
   logFormat: RuntimeEnv['LOG_FORMAT'];
   shutdownGraceMs: number;
+  /** Within the grace: accepting while health says `draining`. */
+  shutdownAnnounceMs: number;
+  /** `server.keepAliveTimeout`; `headersTimeout` is set just above it. */
+  keepAliveTimeoutMs: number;
 }
 
 export interface DynamoDbConfig {
@@ -44,6 +62,8 @@ export function toRuntimeConfig(env: RuntimeEnv, port: number): RuntimeConfig {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownAnnounceMs: Math.min(env.SHUTDOWN_ANNOUNCE_MS, env.SHUTDOWN_GRACE_MS),
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
   };
 }
 

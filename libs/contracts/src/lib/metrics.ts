@@ -47,7 +47,7 @@ export const METRICS = {
   toolCalls: { name: 'ToolCalls', unit: 'Count', dimension: 'Tool' },
   /** A tool call that failed (a tool error or a deadline), by tool name. */
   toolErrors: { name: 'ToolErrors', unit: 'Count', dimension: 'Tool' },
-  /** A request answered 503 because the table could not be reached in time. */
+  /** A storage operation that ended as an outage (timeout, unreachable, throttled...): its caller answered "try again". */
   storageUnavailable: { name: 'StorageUnavailable', unit: 'Count' },
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -41,4 +41,41 @@ describe('RFC 7591 client metadata validation', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toBe(error);
   });
+
+  describe('text hygiene (issue 18): what a person reads and what is compared byte for byte', () => {
+    const base = { redirect_uris: ['https://a.example.com/cb'] };
+    it.each([
+      ['NUL', { client_name: 'a\u0000b' }, 'control characters'],
+      ['a newline', { client_name: 'a\nb' }, 'control characters'],
+      ['DEL', { software_id: 'id\u007f' }, 'control characters'],
+      ['a C1 control', { contacts: ['x\u009bz'] }, 'control characters'],
+      ['an unpaired high surrogate', { client_name: 'a\ud83db' }, 'valid UTF-8'],
+      ['an unpaired low surrogate', { client_name: 'a\udc00' }, 'valid UTF-8'],
+      ['a replacement character (bytes that were not UTF-8)', { client_name: 'Zo\ufffd' }, 'valid UTF-8'],
+      ['a right-to-left override', { client_name: 'Good\u202eliveE' }, 'bidirectional'],
+      ['a bidi isolate', { software_version: '1\u20660' }, 'bidirectional'],
+      ['a URI with a space', { client_uri: 'https://a.example.com/a b' }, 'printable ASCII'],
+      ['a URI with non-ASCII', { policy_uri: 'https://a.example.com/caf\u00e9' }, 'printable ASCII'],
+    ])('refuses %s as invalid_client_metadata', (_name, fields, why) => {
+      const r = validateClientMetadata({ ...base, ...fields });
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toBe('invalid_client_metadata');
+      expect(!r.ok && r.description).toContain(why);
+    });
+
+    it.each([
+      ['a tab', 'https://a.example.com/c\tb'],
+      ['a newline', 'https://a.example.com/cb\n'],
+      ['non-ASCII', 'https://a.example.com/caf\u00e9'],
+      ['a replacement character', 'http://127.0.0.1:9/\ufffd'],
+    ])('refuses a redirect URI with %s as invalid_redirect_uri, without echoing it', (_name, uri) => {
+      const r = validateClientMetadata({ redirect_uris: ['https://ok.example.com/cb', uri] });
+      expect(r).toEqual({ ok: false, error: 'invalid_redirect_uri', description: expect.stringMatching(/^redirect_uris\.1 must contain only printable ASCII/) });
+    });
+
+    it('keeps clean text in any script, and emoji (surrogate pairs)', () => {
+      const r = validateClientMetadata({ ...base, client_name: 'Zoë’s agent 日本 🤖' });
+      expect(r.ok && r.metadata.client_name).toBe('Zoë’s agent 日本 🤖');
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkRedirectUri } from './redirect-uri';
 import { parseScope } from './scopes';
+import { isAsciiUri, textProblem } from './text-hygiene';
 
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
@@ -30,6 +31,7 @@ export type ClientMetadataCheck =
 const webUri = z
   .string()
   .max(2000)
+  .refine(isAsciiUri, 'must be a URI of printable ASCII characters (RFC 3986 section 2: percent-encode the rest)')
   .refine((v) => {
     try {
       return new URL(v).protocol === 'https:';
@@ -38,7 +40,17 @@ const webUri = z
     }
   }, 'must be an https URL');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Human-readable text (shown on the consent page): bounded, valid UTF-8, no control or bidi characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .superRefine((v, ctx) => {
+      const problem = textProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const schema = z.object({
   redirect_uris: z.array(z.string()).min(1, 'redirect_uris must list at least one URI').max(20),
@@ -80,9 +92,10 @@ export function validateClientMetadata(input: unknown, options: { defaultAuthMet
     };
   }
   const m = parsed.data;
-  for (const uri of m.redirect_uris) {
+  for (const [i, uri] of m.redirect_uris.entries()) {
     const check = checkRedirectUri(uri);
-    if (!check.ok) return { ok: false, error: 'invalid_redirect_uri', description: `redirect URI ${JSON.stringify(uri.slice(0, 200))} ${check.reason}` };
+    // error_description is ASCII without quotes or backslashes (RFC 6749 §5.2): name the URI by its position.
+    if (!check.ok) return { ok: false, error: 'invalid_redirect_uri', description: `redirect_uris.${i} ${check.reason}` };
   }
   if (m.scope !== undefined && parseScope(m.scope) === undefined) {
     return { ok: false, error: 'invalid_client_metadata', description: 'scope: must be space-separated scope tokens' };

@@ -5,6 +5,7 @@
  * specially; never a fragment or userinfo.
  */
 import { isLoopbackHost } from '@mcp-cognito/config';
+import { isAsciiUri } from './text-hygiene';
 
 export type RedirectUriKind = 'https' | 'loopback' | 'private-use';
 
@@ -21,13 +22,16 @@ export function isLoopbackRedirectUri(url: URL): boolean {
 /** Classifies a redirect URI offered at registration (or in a Client ID Metadata Document). */
 export function checkRedirectUri(raw: string): RedirectUriCheck {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return { ok: false, reason: 'must be a URI of at most 2000 characters' };
+  // The URL parser would silently drop tabs and newlines and encode the rest, so the stored string (compared exactly
+  // later) would not be the URI that is used: only printable ASCII, as RFC 3986 §2 spells a URI.
+  if (!isAsciiUri(raw)) return { ok: false, reason: 'must contain only printable ASCII characters (RFC 3986 section 2: percent-encode the rest)' };
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return { ok: false, reason: 'is not an absolute URI' };
   }
-  if (raw.includes('#')) return { ok: false, reason: 'must not contain a fragment (RFC 6749 §3.1.2)' };
+  if (raw.includes('#')) return { ok: false, reason: 'must not contain a fragment (RFC 6749 section 3.1.2)' };
   if (url.username || url.password) return { ok: false, reason: 'must not contain userinfo' };
   if (url.protocol === 'https:') {
     if (!url.hostname) return { ok: false, reason: 'must name a host' };

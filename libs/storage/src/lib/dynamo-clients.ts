@@ -1,5 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_STORAGE_DEADLINES, type StorageDeadlines } from './deadlines';
+import type { StorageUnavailableReason } from './unavailable';
 
 export interface DynamoClientsOptions {
   region: string;
@@ -8,9 +10,10 @@ export interface DynamoClientsOptions {
   endpoint?: string;
   /** Omit to use the SDK's default chain (task role in AWS). Plain-http endpoints get dummy static credentials. */
   credentials?: DynamoDBClientConfig['credentials'];
-  /** Per-request socket timeout; a stuck connection must not hold a request forever. */
-  requestTimeoutMs?: number;
-  maxAttempts?: number;
+  /** Overrides of {@link DEFAULT_STORAGE_DEADLINES} (tests); every operation is bounded either way. */
+  deadlines?: Partial<StorageDeadlines>;
+  /** Told of every operation that ended as an outage (a metric; never the request or its data). */
+  onUnavailable?: (reason: StorageUnavailableReason) => void;
 }
 
 /** The SDK clients plus the table they work on. Pass this to `ensureTable`, `pingTable`, repositories. */
@@ -18,6 +21,10 @@ export interface DynamoClients {
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
+  /** The bounds every repository operation runs under (the SDK clients already carry the per-attempt ones). */
+  readonly deadlines: Readonly<StorageDeadlines>;
+  /** See {@link DynamoClientsOptions.onUnavailable}. */
+  readonly onUnavailable?: (reason: StorageUnavailableReason) => void;
   /** Closes the sockets (tests, shutdown). */
   destroy(): void;
 }
@@ -28,21 +35,30 @@ function isLocalEndpoint(endpoint: string): boolean {
 }
 
 /**
- * Creates the DynamoDB client and the document client (plain JS values in and out).
+ * Creates the DynamoDB client and the document client (plain JS values in and out), with real deadlines: a
+ * connection timeout, a per-attempt timeout that throws (`throwOnRequestTimeout`: without it the SDK's
+ * `requestTimeout` only logs a warning and the request hangs on), and the standard retry mode (jittered
+ * exponential backoff) for `maxAttempts`. Repositories add the per-operation budget.
  * Local engines ignore signatures but the SDK must sign: they get static dummy credentials whose key
  * id is alphanumeric, which DynamoDB Local requires.
  */
 export function createDynamoClients(options: DynamoClientsOptions): DynamoClients {
   const { region, endpoint, tableName } = options;
   if (!tableName) throw new Error('createDynamoClients: tableName is required');
+  const deadlines: StorageDeadlines = { ...DEFAULT_STORAGE_DEADLINES, ...options.deadlines };
   const credentials =
     options.credentials ?? (endpoint && isLocalEndpoint(endpoint) ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
   const client = new DynamoDBClient({
     region,
     endpoint,
     credentials,
-    maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? 5_000 },
+    maxAttempts: deadlines.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: deadlines.connectionTimeoutMs,
+      requestTimeout: deadlines.attemptTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
   });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
@@ -52,6 +68,8 @@ export function createDynamoClients(options: DynamoClientsOptions): DynamoClient
     client,
     doc,
     tableName,
+    deadlines: Object.freeze(deadlines),
+    onUnavailable: options.onUnavailable,
     destroy: () => {
       doc.destroy();
       client.destroy();

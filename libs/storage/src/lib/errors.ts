@@ -30,7 +30,7 @@ export function isUnknownOperation(err: unknown): boolean {
   return errorName(err) === 'UnknownOperationException';
 }
 
-/** The request was refused as invalid (e.g. UpdateTimeToLive when TTL is already enabled). */
+/** The request was refused as invalid for the table's current state (e.g. UpdateTimeToLive on an enabled TTL). */
 export function isValidationError(err: unknown): boolean {
   return errorName(err) === 'ValidationException';
 }

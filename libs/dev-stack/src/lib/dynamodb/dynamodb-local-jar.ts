@@ -15,6 +15,11 @@ export interface StartDynamoDbLocalJarOptions {
   dir?: string;
   /** Milliseconds to wait for ListTables to answer (start takes ~3 s). */
   readyTimeoutMs?: number;
+  /**
+   * Keep the data in this folder (`-dbPath`) instead of in memory, so that a killed engine restarted on the same
+   * folder and port finds its tables again (fault tests). Default: in memory.
+   */
+  dbPath?: string;
 }
 
 /** The folder the provision script fills: env `DYNAMODB_LOCAL_DIR`, else `<workspace root>/.cache/dynamodb-local`. */
@@ -29,7 +34,7 @@ export function dynamoDbLocalDir(): string {
 }
 
 /**
- * Starts the real DynamoDB Local engine from its jar with Java, in memory, bound to 127.0.0.1.
+ * Starts the real DynamoDB Local engine from its jar with Java, in memory (or in `dbPath`), bound to 127.0.0.1.
  * Needs the jar provisioned by `tools/scripts/provision-dynamodb-local.sh` (no Docker, no AWS).
  */
 export async function startDynamoDbLocalJar(options: StartDynamoDbLocalJarOptions = {}): Promise<EmbeddedDynamoDb> {
@@ -42,7 +47,7 @@ export async function startDynamoDbLocalJar(options: StartDynamoDbLocalJarOption
   const shim = ensureLoopbackShim(dir);
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-cp', jar, shim];
   // -sharedDb: one database whatever access key/region a client signs with (services may differ).
-  args.push('-inMemory', '-sharedDb', '-port', String(port), '-disableTelemetry');
+  args.push(...(options.dbPath ? ['-dbPath', resolve(options.dbPath)] : ['-inMemory']), '-sharedDb', '-port', String(port), '-disableTelemetry');
 
   const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -83,5 +88,5 @@ export async function startDynamoDbLocalJar(options: StartDynamoDbLocalJarOption
     throw err;
   }
   let stopped: Promise<void> | undefined;
-  return { endpoint, engine: 'dynamodb-local', runtime: 'jar', stop: () => (stopped ??= stop()) };
+  return { endpoint, engine: 'dynamodb-local', runtime: 'jar', pid: child.pid, stop: () => (stopped ??= stop()) };
 }

@@ -10,6 +10,8 @@ export interface EmbeddedDynamoDb {
   readonly endpoint: string;
   readonly engine: DynamoDbEngine;
   readonly runtime: DynamoDbRuntime;
+  /** The engine's own process (`jar` runtime): fault tests stop, pause and resume it with signals. */
+  readonly pid?: number;
   /** Stops the engine; every table and item is gone (in-memory). Safe to call twice. */
   stop(): Promise<void>;
 }

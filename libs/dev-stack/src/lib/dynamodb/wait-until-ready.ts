@@ -19,7 +19,8 @@ export async function waitUntilDynamoDbAnswers(endpoint: string, options: WaitOp
     region: LOCAL_DYNAMODB_REGION,
     credentials: localDynamoDbCredentials(),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    // Without throwOnRequestTimeout the SDK only warns and a hung engine would hold this poll forever.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

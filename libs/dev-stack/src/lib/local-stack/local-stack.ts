@@ -23,6 +23,14 @@ export interface LocalStackPorts {
 
 export const DEFAULT_LOCAL_PORTS: LocalStackPorts = { dynamodb: 8000, idp: 9000, idpIssuer: 9001, gateway: 3000, tools: 3001, proxy: 8080 };
 
+/** How often the proxy asks each instance whether it is draining. */
+const PROXY_HEALTH_INTERVAL_MS = 250;
+/**
+ * How long a stopping instance behind the proxy keeps serving while `/health` says draining: a few polls, so the
+ * proxy has moved its traffic away before the listener closes (what ECS deregistration does before SIGTERM).
+ */
+export const LOCAL_SHUTDOWN_ANNOUNCE_MS = 4 * PROXY_HEALTH_INTERVAL_MS;
+
 export interface LocalStackOptions {
   ports?: Partial<LocalStackPorts>;
   dynamodbEngine?: 'dynalite' | 'dynamodb-local';
@@ -102,7 +110,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw new Error('several instances per service need singleOrigin: true (the proxy is what spreads requests over them)');
   }
   const started: Array<{ stop(): Promise<void> }> = [];
+  const services: Array<{ stop(): Promise<void> }> = [];
   const stop = async () => {
+    // The service instances drain side by side, then the rest in reverse order of start.
+    await Promise.all(services.splice(0).map((s) => s.stop().catch(() => undefined)));
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
   };
 
@@ -123,6 +134,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: ports.proxy,
         ready: false,
         upstreams: { 'auth-gateway': gatewayPorts.map(direct), 'mcp-tools': toolsPorts.map(direct) },
+        healthPath: '/health',
+        healthIntervalMs: PROXY_HEALTH_INTERVAL_MS,
         log: (line) => options.output?.('proxy', line),
       });
       started.push(proxy);
@@ -139,8 +152,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const env = buildServiceEnvironments({ secrets, dynamoEndpoint: dynamo.endpoint, idpUrl, idpIssuerUrl, gatewayUrl, toolsUrl, logLevel: options.logLevel, logFormat: options.logFormat });
     const idpEnv = { ...env.idp, LOCAL_IDP_PORT: String(ports.idp), ...options.env?.idp };
-    const gatewayEnv = { ...env.gateway, PORT: String(ports.gateway), ...options.env?.gateway };
-    const toolsEnv = { ...env.tools, PORT: String(ports.tools), ...options.env?.tools };
+    // Behind the proxy a stopping instance announces itself first (the proxy polls /health); alone, it just drains.
+    const announce: Record<string, string> = proxy ? { SHUTDOWN_ANNOUNCE_MS: String(LOCAL_SHUTDOWN_ANNOUNCE_MS) } : {};
+    const gatewayEnv = { ...env.gateway, ...announce, PORT: String(ports.gateway), ...options.env?.gateway };
+    const toolsEnv = { ...env.tools, ...announce, PORT: String(ports.tools), ...options.env?.tools };
 
     const idp = await startLocalIdpProcess({ port: ports.idp, issuerPort: ports.idpIssuer, env: idpEnv, output: options.output });
     started.push(idp);
@@ -162,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...gatewayPorts.map((p, i) => launch('gateway', p, i)),
       ...toolsPorts.map((p, i) => launch('tools', p, i)),
     ]);
-    for (const s of settled) if (s.status === 'fulfilled') started.push(s.value);
+    for (const s of settled) if (s.status === 'fulfilled') services.push(s.value);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const running = settled.map((s) => (s as PromiseFulfilledResult<LocalServiceInstance>).value);

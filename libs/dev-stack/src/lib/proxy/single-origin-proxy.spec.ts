@@ -231,3 +231,45 @@ describe('RFC 9110 §15: the proxy passes every answer through whole, and says 5
     expect((await fetch(`${proxy.url}/.well-known/oauth-authorization-server`)).status).toBe(200);
   });
 });
+
+describe('a draining instance (its /health says so) gets no new requests, like a deregistered ALB target', () => {
+  it('routes around an instance while it answers draining, and back once it serves again', async () => {
+    let draining = false;
+    const calls: Record<string, number> = { a: 0, b: 0 };
+    const instance = (name: 'a' | 'b') =>
+      createServer((req, res) => {
+        if (req.url === '/health') {
+          const body = name === 'a' && draining ? { status: 'error', error: { lifecycle: { status: 'down', state: 'draining' } } } : { status: 'ok' };
+          res.writeHead(name === 'a' && draining ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+          return;
+        }
+        calls[name]!++;
+        res.writeHead(200).end(name);
+      });
+    const [a, b] = [instance('a'), instance('b')];
+    await Promise.all([a, b].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+    const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const proxy = await startSingleOriginProxy({ upstreams: { 'mcp-tools': [url(a), url(b)] }, healthPath: '/health', healthIntervalMs: 50 });
+    const burst = async () => {
+      calls['a'] = calls['b'] = 0;
+      for (let i = 0; i < 10; i++) await (await fetch(`${proxy.url}/mcp`, { method: 'POST', body: '{}' })).text();
+      return { ...calls };
+    };
+    try {
+      expect(await burst()).toEqual({ a: 5, b: 5 });
+      draining = true;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(proxy.upstreams('mcp-tools').map((u) => u.draining)).toEqual([true, false]);
+      expect(await burst()).toEqual({ a: 0, b: 10 });
+      draining = false;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await burst()).toEqual({ a: 5, b: 5 });
+    } finally {
+      await proxy.stop();
+      for (const s of [a, b]) {
+        s.closeAllConnections();
+        s.close();
+      }
+    }
+  });
+});

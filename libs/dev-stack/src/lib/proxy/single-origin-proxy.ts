@@ -26,6 +26,10 @@ import { routeFor, type ServiceName } from '@mcp-cognito/routing';
  * - Until {@link SingleOriginProxy.setReady} is called (the local stack calls it once every service is
  *   healthy), and whenever no instance of a service accepts connections, the answer is 503 with
  *   `Retry-After`: the service is not there yet, which is not a bad gateway.
+ * - With `healthPath`, every instance's health endpoint is polled; an instance that answers `draining` (it got
+ *   SIGTERM, nest-platform `serveHttp`) gets no new requests - what ECS deregistration does for the ALB - while the
+ *   requests it already has finish. Only a draining state counts: an instance whose table is down still serves
+ *   (its own 503s are honest answers), as an ALB fails open when every target is unhealthy.
  */
 export type UpstreamMap = Record<ServiceName, string[]>;
 
@@ -46,6 +50,10 @@ export interface SingleOriginProxyOptions {
   proxyTimeoutMs?: number;
   /** Receives one line per notable event (instance marked down, retries, 502s). */
   log?: (line: string) => void;
+  /** Polled on every instance (e.g. `/health`) to learn which ones are draining; unset: no polling. */
+  healthPath?: string;
+  /** Poll interval (ms, default 250); a stopping service should announce itself for a few intervals. */
+  healthIntervalMs?: number;
 }
 
 export interface UpstreamState {
@@ -57,6 +65,8 @@ export interface UpstreamState {
   failures: number;
   /** True while the instance is being skipped after a connection failure. */
   down: boolean;
+  /** True while the instance's health endpoint says it is draining (it gets no new requests). */
+  draining: boolean;
 }
 
 export interface SingleOriginProxy {
@@ -143,11 +153,14 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
   const addUpstream = (service: ServiceName, url: string) => {
     const pool = pools.get(service)!;
     const origin = normalizeUrl(url);
-    if (!pool.some((u) => u.url === origin)) pool.push({ service, url: origin, hits: 0, failures: 0, down: false, downUntil: 0 });
+    if (!pool.some((u) => u.url === origin)) pool.push({ service, url: origin, hits: 0, failures: 0, down: false, draining: false, downUntil: 0 });
   };
   for (const service of SERVICES) for (const url of options.upstreams[service] ?? []) addUpstream(service, url);
 
-  /** The instances to try, in order: round-robin among those up, then those marked down (they may be back). */
+  /**
+   * The instances to try, in order: round-robin among those up, then those marked down (they may be back). Draining
+   * instances come last of all: only when nothing else is left (they still answer until their listener closes).
+   */
   const candidates = (service: ServiceName): Upstream[] => {
     const pool = pools.get(service)!;
     if (pool.length === 0) return [];
@@ -156,8 +169,32 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
     const start = cursor.get(service)! % pool.length;
     cursor.set(service, start + 1);
     const rotated = [...pool.slice(start), ...pool.slice(0, start)];
-    return [...rotated.filter((u) => !u.down), ...rotated.filter((u) => u.down)];
+    const serving = rotated.filter((u) => !u.draining);
+    return [...serving.filter((u) => !u.down), ...serving.filter((u) => u.down), ...rotated.filter((u) => u.draining)];
   };
+
+  const healthPath = options.healthPath;
+  const healthIntervalMs = options.healthIntervalMs ?? 250;
+  /** Asks one instance whether it is draining; any other answer (up, dependency down, unreachable) is "not draining". */
+  const pollHealth = async (u: Upstream) => {
+    try {
+      const res = await fetch(`${u.url}${healthPath}`, { signal: AbortSignal.timeout(healthIntervalMs * 4) });
+      const body = (await res.json().catch(() => undefined)) as { error?: { lifecycle?: { state?: string } } } | undefined;
+      const draining = res.status === 503 && body?.error?.lifecycle?.state === 'draining';
+      if (draining !== u.draining) log(`${u.service} ${u.url}: ${draining ? 'draining, no new requests' : 'serving'}`);
+      u.draining = draining;
+    } catch {
+      // unreachable or slow: the connection-level handling decides
+    }
+  };
+  let polling = false;
+  const healthTimer = healthPath
+    ? setInterval(() => {
+        if (polling) return;
+        polling = true;
+        void Promise.all(SERVICES.flatMap((s) => pools.get(s)!).map(pollHealth)).finally(() => (polling = false));
+      }, healthIntervalMs).unref()
+    : undefined;
 
   // No keep-alive to the instances: a pooled socket to an instance that is shutting down could fail
   // after the request was written, and such a request must not be retried. One connection per request
@@ -261,7 +298,14 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
   const port = (server.address() as AddressInfo).port;
   const hostLabel = host.includes(':') ? `[${host}]` : host;
 
-  const snapshot = (u: Upstream): UpstreamState => ({ service: u.service, url: u.url, hits: u.hits, failures: u.failures, down: u.downUntil > Date.now() });
+  const snapshot = (u: Upstream): UpstreamState => ({
+    service: u.service,
+    url: u.url,
+    hits: u.hits,
+    failures: u.failures,
+    down: u.downUntil > Date.now(),
+    draining: u.draining,
+  });
   const all = (service?: ServiceName) => (service ? pools.get(service)! : SERVICES.flatMap((s) => pools.get(s)!));
 
   return {
@@ -286,6 +330,7 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
       if (index >= 0) pool.splice(index, 1);
     },
     stop: async () => {
+      clearInterval(healthTimer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 2000);

@@ -1,7 +1,7 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { McpServerConfig } from '@mcp-cognito/config';
 import { ConfigModule, HealthModule, Metrics, MetricsModule, REPOSITORIES, SecurityEvents, StorageModule, createLoggingModule } from '@mcp-cognito/nest-platform';
-import type { Repositories } from '@mcp-cognito/storage';
+import type { Repositories, StorageUnavailableError } from '@mcp-cognito/storage';
 import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provider';
 import { McpRequestGate } from '../auth/mcp-request-gate';
 import { ProtectedResourceMetadataRoute } from '../http/protected-resource-metadata';
@@ -58,6 +58,9 @@ export class McpServerModule {
                 events.emit('tool.failed', { tool, sub: principal.sub });
                 logger.error({ event: 'mcp.tool_failed', tool, err }, 'tool failed');
               },
+              // An outage, not a bug: a warning with its reason, no stack (the caller was told to try again).
+              onStorageUnavailable: (operation: string, err: StorageUnavailableError) =>
+                logger.warn({ event: 'storage.unavailable', operation, reason: err.reason }, 'storage unavailable'),
             };
             const endpoint = new ProtocolEndpoint({
               build: () => buildMcpServer(spec),

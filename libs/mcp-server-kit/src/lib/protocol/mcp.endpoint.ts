@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Readable } from 'node:stream';
 import type { AuthInfo } from '@modelcontextprotocol/server';
@@ -60,7 +60,7 @@ function authInfoOf(principal: Principal): AuthInfo {
  * scopes are checked (RFC 6750 §3.1 + MCP step-up authorization, before the protocol runs), then the protocol answers.
  */
 @Injectable()
-export class McpEndpoint implements OnModuleInit, OnApplicationShutdown {
+export class McpEndpoint implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Mcp');
   private readonly path: string;
 
@@ -80,8 +80,12 @@ export class McpEndpoint implements OnModuleInit, OnApplicationShutdown {
     fastify.route({ method: ['POST', 'GET', 'DELETE'], url: this.path, errorHandler: refusedByFastify, handler: (request, reply) => this.handle(request, reply) });
   }
 
-  /** After the HTTP server has stopped taking requests (Nest closes it before shutdown hooks). */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before Nest closes the HTTP server: by then serveHttp has stopped accepting and waited out the grace, so this
+   * only answers requests still held by the long-lived servers (an error instead of a cut connection), and the
+   * server's close does not wait on them.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.protocol.close();
   }
 

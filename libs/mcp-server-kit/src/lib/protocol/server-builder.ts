@@ -1,5 +1,6 @@
 import { McpServer, ProtocolError, ProtocolErrorCode, ResourceTemplate, type CacheHint, type ServerContext } from '@modelcontextprotocol/server';
 import { scopesOutside } from '@mcp-cognito/oauth';
+import { isStorageUnavailable, type StorageUnavailableError } from '@mcp-cognito/storage';
 import type { Principal } from '@mcp-cognito/tokens';
 import type { ResourceDefinition } from '../definitions/resource-definition';
 import { toolError, type HandlerContext, type ToolDefinition } from '../definitions/tool-definition';
@@ -20,6 +21,30 @@ export interface McpServerSpec<Deps> {
   readonly onToolDeadline?: (tool: string) => void;
   /** Told about a tool whose handler threw (the caller gets a generic tool error): events and logs. */
   readonly onToolFailure?: (tool: string, principal: Principal, error: unknown) => void;
+  /**
+   * Told about a tool call or resource request the table could not serve in time (the caller is told to try again):
+   * an outage, not a bug.
+   */
+  readonly onStorageUnavailable?: (operation: string, error: StorageUnavailableError) => void;
+}
+
+/** What a caller reads when the table did not answer: not its fault, and worth retrying (the same words everywhere). */
+export function temporarilyUnavailable(operation: string, error: StorageUnavailableError): string {
+  return `${operation} is temporarily unavailable (its storage did not answer); try again in ${error.retryAfterSeconds} seconds`;
+}
+
+/**
+ * A resource handler's failure as the JSON-RPC error the caller gets: protocol errors as thrown (not found, scope);
+ * a storage outage as "temporarily unavailable, try again" (-32603 with `retryAfterSeconds` in `data`); anything
+ * else as a bare internal error - the SDK would otherwise put the error's own message on the wire.
+ */
+function resourceError<Deps>(spec: McpServerSpec<Deps>, operation: string, error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  if (isStorageUnavailable(error)) {
+    spec.onStorageUnavailable?.(operation, error);
+    return new ProtocolError(ProtocolErrorCode.InternalError, temporarilyUnavailable(operation, error), { retryAfterSeconds: error.retryAfterSeconds });
+  }
+  return new ProtocolError(ProtocolErrorCode.InternalError, 'Internal error');
 }
 
 /**
@@ -66,7 +91,10 @@ export function buildMcpServer<Deps>(spec: McpServerSpec<Deps>): McpServer {
   }
   for (const resource of spec.resources) {
     const template = new ResourceTemplate(resource.uriTemplate, {
-      list: (ctx) => resource.list(handlerContext(spec, principalOf(ctx), ctx.mcpReq.signal)),
+      list: (ctx) =>
+        resource.list(handlerContext(spec, principalOf(ctx), ctx.mcpReq.signal)).catch((error: unknown) => {
+          throw resourceError(spec, 'resources/list', error);
+        }),
     });
     server.registerResource(
       resource.name,
@@ -76,7 +104,9 @@ export function buildMcpServer<Deps>(spec: McpServerSpec<Deps>): McpServer {
         const principal = principalOf(ctx);
         // Defence in depth: the endpoint already answered 403 for a missing scope (step-up challenge).
         if (scopesOutside(resource.requiredScopes, principal.scopes).length > 0) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, 'Insufficient scope');
-        return resource.read(uri, variables, handlerContext(spec, principal, ctx.mcpReq.signal));
+        return resource.read(uri, variables, handlerContext(spec, principal, ctx.mcpReq.signal)).catch((error: unknown) => {
+          throw resourceError(spec, 'resources/read', error);
+        });
       },
     );
   }
@@ -124,6 +154,11 @@ async function runTool<Deps>(spec: McpServerSpec<Deps>, tool: ToolDefinition<Dep
       return toolError(error.message);
     }
     if (error instanceof ProtocolError) throw error;
+    // The table did not answer within its budget: not the model's fault nor a bug - say so, and that a retry helps.
+    if (isStorageUnavailable(error)) {
+      spec.onStorageUnavailable?.(tool.name, error);
+      return toolError(temporarilyUnavailable(tool.name, error));
+    }
     spec.onToolFailure?.(tool.name, principal, error);
     return toolError(`${tool.name} failed; try again later`);
   } finally {

@@ -1,6 +1,7 @@
 import { Catch, Controller, Get, Inject, Module, ServiceUnavailableException, UseFilters, type ArgumentsHost, type DynamicModule, type ExceptionFilter } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { DynamoClients } from '@mcp-cognito/storage';
+import { ServiceLifecycle } from '../bootstrap/service-lifecycle';
 import { DYNAMO_CLIENTS, pingStorage } from '../storage/storage.module';
 import { DependencyHealthIndicators } from './dependency.health';
 
@@ -33,13 +34,17 @@ class HealthReportFilter implements ExceptionFilter {
  * `/health`: what the load balancer checks - the process serves and its table answers
  * (DescribeTable). `/health/ready`: also every key set the service's token checks need; it is an
  * operator's view, not the ALB's, so that an IdP incident does not mark every task unhealthy at once.
+ * Both answer 503 with `lifecycle: { status: 'down', state: 'draining' }` (and check nothing else) from the moment
+ * the service starts stopping (SIGTERM), so a load balancer stops routing here.
  */
 @Controller('health')
 @UseFilters(HealthReportFilter)
 class HealthController {
   constructor(
     private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
     private readonly deps: DependencyHealthIndicators,
+    private readonly lifecycle: ServiceLifecycle,
     @Inject(DYNAMO_CLIENTS) private readonly dynamo: DynamoClients,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
@@ -47,16 +52,23 @@ class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.deps.check('dynamodb', () => pingStorage(this.dynamo))]);
+    return this.checkUnlessDraining([() => this.deps.check('dynamodb', () => pingStorage(this.dynamo))]);
   }
 
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
+    return this.checkUnlessDraining([
       () => this.deps.check('dynamodb', () => pingStorage(this.dynamo)),
       ...Object.entries(this.options.readiness).map(([name, url]) => () => this.deps.checkJsonDocument(name, url)),
     ]);
+  }
+
+  private checkUnlessDraining(checks: HealthIndicatorFunction[]) {
+    if (this.lifecycle.draining) {
+      return this.health.check([() => this.indicators.check('lifecycle').down({ state: this.lifecycle.state })]);
+    }
+    return this.health.check(checks);
   }
 }
 
@@ -67,7 +79,8 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: [DependencyHealthIndicators, { provide: HEALTH_OPTIONS, useValue: options }],
+      providers: [DependencyHealthIndicators, ServiceLifecycle, { provide: HEALTH_OPTIONS, useValue: options }],
+      exports: [ServiceLifecycle],
     };
   }
 }

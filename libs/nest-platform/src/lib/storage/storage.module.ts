@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { DynamoDbConfig } from '@mcp-cognito/config';
 import { systemClock, type Clock } from '@mcp-cognito/contracts';
+import { Metrics } from '../metrics/metrics';
 import { createDynamoClients, createRepositories, ensureTable, pingTable, type DynamoClients } from '@mcp-cognito/storage';
 
 /** Injection tokens for the storage layer (framework-free classes from @mcp-cognito/storage). */
@@ -49,8 +50,15 @@ export class StorageModule {
         { provide: CLOCK, useValue: clock },
         {
           provide: DYNAMO_CLIENTS,
-          useFactory: () =>
-            createDynamoClients({ region: config.region, endpoint: config.endpoint, tableName: config.tableName }),
+          // Every outage is counted (StorageUnavailable), whichever endpoint or tool answers it.
+          inject: [{ token: Metrics, optional: true }],
+          useFactory: (metrics?: Metrics) =>
+            createDynamoClients({
+              region: config.region,
+              endpoint: config.endpoint,
+              tableName: config.tableName,
+              onUnavailable: metrics ? () => metrics.count('storageUnavailable') : undefined,
+            }),
         },
         {
           provide: REPOSITORIES,

@@ -96,7 +96,7 @@ export class AuthorizationCodeRepository {
     // Marks this attempt: an SDK retry of a write that did succeed must not look like a replay.
     const attempt = randomUUID();
     try {
-      const out = await this.store.doc.send(
+      const out = await this.store.send(
         new UpdateCommand({
           TableName: this.store.tableName,
           Key: key,

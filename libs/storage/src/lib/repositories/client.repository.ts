@@ -78,7 +78,7 @@ export class ClientRepository {
       extend === undefined ? ['expiresAt'] : [],
     );
     try {
-      await this.store.doc.send(
+      await this.store.send(
         new UpdateCommand({
           TableName: this.store.tableName,
           Key: keys.client(clientId),

@@ -146,7 +146,7 @@ export class GrantRepository {
       } satisfies RefreshLease;
     }
     try {
-      await this.store.doc.send(
+      await this.store.send(
         new UpdateCommand({
           TableName: this.store.tableName,
           Key: keys.grant(grantId),
@@ -185,7 +185,7 @@ export class GrantRepository {
   ): Promise<GrantWriteResult> {
     const key = keys.grant(grantId);
     try {
-      const out = await this.store.doc.send(
+      const out = await this.store.send(
         new UpdateCommand({ TableName: this.store.tableName, Key: key, ...params, ReturnValues: 'ALL_NEW' }),
       );
       return { status: 'ok', grant: toRecord<GrantRecord>(out.Attributes, KIND) as GrantRecord };

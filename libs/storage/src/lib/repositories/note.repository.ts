@@ -47,7 +47,7 @@ export class NoteRepository {
   async list(sub: string, options: { limit?: number; cursor?: string } = {}): Promise<NotePage> {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), MAX_NOTES_PAGE);
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-    const out = await this.store.doc.send(
+    const out = await this.store.send(
       new QueryCommand({
         TableName: this.store.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
@@ -74,7 +74,7 @@ export class NoteRepository {
   async delete(sub: string, noteId: string): Promise<boolean> {
     if (!NOTE_ID.test(noteId)) return false;
     try {
-      await this.store.doc.send(
+      await this.store.send(
         new DeleteCommand({ TableName: this.store.tableName, Key: keys.note(sub, noteId), ConditionExpression: 'attribute_exists(pk)' }),
       );
       return true;

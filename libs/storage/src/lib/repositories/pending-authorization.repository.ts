@@ -61,7 +61,7 @@ export class PendingAuthorizationRepository {
    */
   async consume(id: string): Promise<StoredPendingAuthorization | undefined> {
     try {
-      const out = await this.store.doc.send(
+      const out = await this.store.send(
         new DeleteCommand({
           TableName: this.store.tableName,
           Key: keys.session(id),

@@ -24,7 +24,7 @@ export class RateLimitRepository {
     if (!Number.isInteger(windowSeconds) || windowSeconds <= 0) throw new RangeError('windowSeconds must be a positive integer');
     const now = this.store.nowSeconds();
     const windowStart = now - (now % windowSeconds);
-    const out = await this.store.doc.send(
+    const out = await this.store.send(
       new UpdateCommand({
         TableName: this.store.tableName,
         Key: keys.rate(key, windowStart),

@@ -36,7 +36,7 @@ export class UpstreamRevocationRepository {
     let start: Record<string, unknown> | undefined;
     // A bounded walk: at most 10 pages of the partition per call.
     for (let page = 0; page < 10 && out.length < limit; page++) {
-      const res = await this.store.doc.send(
+      const res = await this.store.send(
         new QueryCommand({
           TableName: this.store.tableName,
           KeyConditionExpression: 'pk = :pk',
@@ -63,7 +63,7 @@ export class UpstreamRevocationRepository {
   async claim(recordId: string, leaseSeconds: number): Promise<UpstreamRevocationRecord | undefined> {
     const now = this.store.nowSeconds();
     try {
-      const out = await this.store.doc.send(
+      const out = await this.store.send(
         new UpdateCommand({
           TableName: this.store.tableName,
           Key: keys.upstreamRevocation(recordId),
@@ -83,13 +83,13 @@ export class UpstreamRevocationRepository {
 
   /** Cognito confirmed the revocation: the record is done. */
   async complete(recordId: string): Promise<void> {
-    await this.store.doc.send(new DeleteCommand({ TableName: this.store.tableName, Key: keys.upstreamRevocation(recordId) }));
+    await this.store.send(new DeleteCommand({ TableName: this.store.tableName, Key: keys.upstreamRevocation(recordId) }));
   }
 
   /** Not yet: retry at `nextAttemptAt` (epoch seconds), remembering what went wrong. Frees the lease. */
   async reschedule(recordId: string, nextAttemptAt: number, lastError: string): Promise<void> {
     try {
-      await this.store.doc.send(
+      await this.store.send(
         new UpdateCommand({
           TableName: this.store.tableName,
           Key: keys.upstreamRevocation(recordId),
