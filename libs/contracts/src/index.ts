@@ -3,3 +3,14 @@ export { systemClock, epochSeconds, type Clock } from './lib/time';
 export { EVENT_METRICS, METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION, type MetricDefinition, type MetricKey } from './lib/metrics';
 export { KEY_PREFIXES, TABLE_ACCESS, type KeyPrefix, type TableAccess } from './lib/table-keys';
 export { WARNING_EVENTS, type SecurityEventFields, type SecurityEventName } from './lib/security-events';
+export {
+  MCP_SERVER_MANIFEST,
+  McpServerManifestError,
+  mcpServerPath,
+  parseMcpServerManifest,
+  parseMcpServerRegistration,
+  readMcpServerManifests,
+  registrationFor,
+  type McpServerManifest,
+  type McpServerRegistration,
+} from './lib/mcp-servers';
