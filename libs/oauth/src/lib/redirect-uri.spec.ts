@@ -35,7 +35,7 @@ describe('redirect URI rules (OAuth 2.1 §2.3.1, RFC 8252 §7)', () => {
   // RFC 8252 §7.1 and RFC 9700 §4.11.2: a self-registered client must not turn the authorization server's redirects
   // into a launcher for operating-system handlers (Windows' ms-msdt: ran code: CVE-2022-30190).
   it.each([
-    ['ms-msdt:/id PCWDiagnostic /skip force', /ms-msdt/],
+    ['ms-msdt:/id%20PCWDiagnostic%20/skip%20force', /ms-msdt/],
     ['search-ms:query=x&crumb=location:\\\\evil.example\\share', /search-ms/],
     ['ms-officecmd:{"id":1}', /ms-officecmd/],
     ['shell:startup', /shell/],
