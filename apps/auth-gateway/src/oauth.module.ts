@@ -33,6 +33,10 @@ import { UpstreamBrowserBinding } from './upstream/browser-binding';
 import { CognitoClient } from './upstream/cognito-client';
 import { CognitoStrategy } from './upstream/cognito.strategy';
 import { SignOutController } from './sign-out/sign-out.controller';
+import { McpServerRegistry } from './servers/mcp-server-registry';
+import { IntrospectionController } from './introspection/introspection.controller';
+import { IntrospectionService } from './introspection/introspection.service';
+import { ResourceServerCredentials } from './introspection/resource-server-credentials';
 
 /**
  * The authorization server: controllers (HTTP only) -> services (one use case each) -> repositories (libs/storage).
@@ -40,9 +44,13 @@ import { SignOutController } from './sign-out/sign-out.controller';
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController, SignOutController],
+  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController, SignOutController, IntrospectionController],
   providers: [
     { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG, CLOCK], useFactory: (config: GatewayConfig, clock: Clock) => loadGatewayKeys(config, clock) },
+    // The MCP servers: static ones from the configuration, plus the run-time registry (SSM) in AWS.
+    { provide: McpServerRegistry, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => McpServerRegistry.fromConfig(config) },
+    { provide: ResourceServerCredentials, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new ResourceServerCredentials(config) },
+    IntrospectionService,
     {
       provide: CognitoClient,
       inject: [GATEWAY_CONFIG, Metrics, SecurityEvents],

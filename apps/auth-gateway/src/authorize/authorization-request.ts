@@ -10,7 +10,7 @@ import {
   parseScope,
   scopesOutside,
 } from '@mcp-cognito/oauth';
-import type { GatewayConfig } from '../config/gateway-config';
+import type { McpServerRegistration } from '@mcp-cognito/contracts';
 import type { ClientRegistry } from '../clients/client-registry.service';
 import type { OAuthClient } from '../clients/oauth-client';
 import { AuthorizationRedirectError } from '../http/client-redirect';
@@ -46,6 +46,8 @@ export interface ValidatedAuthorizationRequest {
   codeChallenge: string;
   scopes: string[];
   resource: string;
+  /** The MCP server `resource` names (registry): its title and scope descriptions are on the consent page. */
+  server: McpServerRegistration;
   /** `prompt=consent`: ask, even when this browser remembers an approval. */
   consentRequested: boolean;
 }
@@ -63,7 +65,7 @@ const single = (v: unknown): unknown => (Array.isArray(v) ? Symbol('repeated') :
 export async function validateAuthorizationRequest(
   params: AuthorizationParams,
   registry: ClientRegistry,
-  config: GatewayConfig,
+  servers: readonly McpServerRegistration[],
   trusted: RedirectTrust,
 ): Promise<ValidatedAuthorizationRequest> {
   const clientId = single(params.client_id);
@@ -106,32 +108,35 @@ export async function validateAuthorizationRequest(
   const rawResource = single(params.resource);
   let resource: string | undefined;
   if (rawResource === undefined || rawResource === '') {
-    if (config.resources.length === 1) resource = config.resources[0];
+    if (servers.length === 1) resource = servers[0]!.resource;
     else fail(new InvalidTarget('resource is required: name the MCP server this token is for.'));
   } else {
-    resource = matchResource(rawResource, config.resources);
+    resource = matchResource(rawResource, servers.map((s) => s.resource));
     if (!resource) fail(new InvalidTarget('The requested resource is not served by this authorization server.'));
   }
+  const server = servers.find((s) => s.resource === resource)!;
+  // Only the scopes of the server the token is for (a token is audience-bound to one server; another server's scope
+  // would mean nothing there, and asking for it is a client error).
+  const serverScopes = Object.keys(server.scopes);
 
   const parsed = parseScope(single(params.scope));
   if (parsed === undefined) fail(new InvalidScope('scope is malformed.'));
   // A static client's registered scope is a limit set by operators. A dynamic registration's scope is
   // what the client asked for when it registered (RFC 7591 §2): MCP clients register with the scope of
   // their first challenge and later step up (MCP "step-up authorization"), so it does not cap them.
-  const allowed =
-    client.source === 'static' && client.scope ? (parseScope(client.scope) ?? []).filter((s) => config.scopes.includes(s)) : config.scopes;
+  const allowed = client.source === 'static' && client.scope ? (parseScope(client.scope) ?? []).filter((s) => serverScopes.includes(s)) : serverScopes;
   let scopes = (parsed ?? []).filter((s) => !IGNORED_SCOPES.has(s));
   // No scope asked: everything this client may have (RFC 6749 §3.3 allows a documented default).
   if (scopes.length === 0) scopes = [...allowed];
   const outside = scopesOutside(scopes, allowed);
-  if (outside.length > 0) fail(new InvalidScope(`Unknown or not allowed scope(s): ${outside.join(' ')}.`));
+  if (outside.length > 0) fail(new InvalidScope(`Unknown or not allowed scope(s) for ${server.resource}: ${outside.join(' ')}.`));
   if (scopes.length === 0) fail(new InvalidScope('No scope is available to this client.'));
 
   const rawPrompt = single(params.prompt);
   const consentRequested = typeof rawPrompt === 'string' && rawPrompt.split(' ').includes('consent');
 
   const redirectUriOmitted = rawRedirect === undefined || rawRedirect === '';
-  return { client, redirectUri, redirectUriOmitted, state, codeChallenge: single(params.code_challenge) as string, scopes, resource: resource!, consentRequested };
+  return { client, redirectUri, redirectUriOmitted, state, codeChallenge: single(params.code_challenge) as string, scopes, resource: resource!, server, consentRequested };
 }
 
 /** Where a redirect URI leads, for a sentence on a page (host, or the app scheme). */

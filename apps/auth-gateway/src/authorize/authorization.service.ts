@@ -4,6 +4,7 @@ import { REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
 import type { Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { ClientRegistry } from '../clients/client-registry.service';
+import { McpServerRegistry } from '../servers/mcp-server-registry';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
 import { validateAuthorizationRequest, type AuthorizationParams, type RedirectTrust, type ValidatedAuthorizationRequest } from './authorization-request';
@@ -19,12 +20,13 @@ export class AuthorizationService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(REPOSITORIES) private readonly repos: Repositories,
     private readonly registry: ClientRegistry,
+    private readonly servers: McpServerRegistry,
     private readonly events: SecurityEvents,
   ) {}
 
   /** The request, validated in the order the rules demand (see {@link validateAuthorizationRequest}). */
   validate(params: AuthorizationParams, trusted: RedirectTrust): Promise<ValidatedAuthorizationRequest> {
-    return validateAuthorizationRequest(params, this.registry, this.config, trusted);
+    return validateAuthorizationRequest(params, this.registry, this.servers.all(), trusted);
   }
 
   /**

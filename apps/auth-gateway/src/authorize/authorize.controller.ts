@@ -9,6 +9,7 @@ import { PageError } from '../http/oauth-exception.filter';
 import { StorageOutagePageFilter } from '../http/storage-outage';
 import { SignedCookies } from '../http/signed-cookies';
 import { redirectToCognito } from '../upstream/redirect-to-cognito';
+import { upstreamScopesFor } from '../servers/scope-policy';
 import type { AuthorizationParams, ValidatedAuthorizationRequest } from './authorization-request';
 import { AuthorizationService } from './authorization.service';
 import { ConsentCsrf } from './consent-csrf';
@@ -77,7 +78,7 @@ export class AuthorizeController {
 
   private async toCognito(req: Request, res: Response, request: ValidatedAuthorizationRequest, consent: 'given' | 'remembered'): Promise<void> {
     await this.authorization.admitSignIn(request, req.ip);
-    await redirectToCognito(req, res, {
+    await redirectToCognito(req, res, upstreamScopesFor(request.server, request.scopes), {
       consent,
       clientId: request.client.clientId,
       redirectUri: request.redirectUri,

@@ -2,11 +2,6 @@ import { isLoopbackRedirectUri } from '@mcp-cognito/oauth';
 import { escapeHtml, renderPage } from '../http/html';
 import type { ValidatedAuthorizationRequest } from './authorization-request';
 
-const SCOPE_TEXT: Record<string, string> = {
-  'mcp-server/read': 'Read your data through the MCP server',
-  'mcp-server/write': 'Create, change and delete your data through the MCP server',
-};
-
 /** What the form carries back: the original request, so approval re-validates exactly it. */
 export function consentFormFields(request: ValidatedAuthorizationRequest): Record<string, string> {
   return {
@@ -58,7 +53,7 @@ export function renderConsentPage(request: ValidatedAuthorizationRequest, csrf: 
       : target.scheme !== undefined && client.source !== 'static'
         ? `<p class="warn" role="alert">The answer goes to whichever application handles <strong><code>${escapeHtml(target.scheme)}</code></strong> links on this computer. Approve only if you just started that application yourself.</p>`
         : '';
-  const scopes = request.scopes.map((s) => `<li><code>${escapeHtml(s)}</code> - ${escapeHtml(SCOPE_TEXT[s] ?? 'Access to the MCP server')}</li>`).join('');
+  const scopes = request.scopes.map((s) => `<li><code>${escapeHtml(s)}</code> - ${escapeHtml(request.server.scopes[s] ?? s)}</li>`).join('');
   const hidden = Object.entries({ ...hiddenFields, csrf })
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('\n');
@@ -68,7 +63,7 @@ export function renderConsentPage(request: ValidatedAuthorizationRequest, csrf: 
     `<h1>Allow <span id="client-name">${escapeHtml(name)}</span> to use your account?</h1>
 <p class="muted">Client id: <code>${escapeHtml(client.clientId)}</code>. ${origin}</p>
 ${warn}
-<p>It wants to access <code id="resource">${escapeHtml(request.resource)}</code> on your behalf with these permissions:</p>
+<p>It wants to use <strong id="server-title">${escapeHtml(request.server.title)}</strong> (<code id="resource">${escapeHtml(request.resource)}</code>) on your behalf with these permissions:</p>
 <ul id="scopes">${scopes}</ul>
 <p>After you sign in, you will be sent back to <strong id="redirect-host">${escapeHtml(target.label)}</strong>.</p>
 <form method="post" action="/consent">

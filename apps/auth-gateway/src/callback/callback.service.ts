@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
-import { InvalidScope } from '@mcp-cognito/oauth';
+import { InvalidScope, InvalidTarget } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
 import type { PendingAuthorizationRecord, Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
@@ -9,6 +9,8 @@ import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
 import { randomToken, sha256Hex } from '../keys/secrets';
 import { sealUpstreamTokens } from '../families/upstream-token-vault';
 import { UpstreamRevocation } from '../families/upstream-revocation.service';
+import { McpServerRegistry } from '../servers/mcp-server-registry';
+import { grantableScopes } from '../servers/scope-policy';
 import type { UpstreamUser } from '../upstream/cognito.strategy';
 
 /**
@@ -25,14 +27,19 @@ export class CallbackService {
     @Inject(REPOSITORIES) private readonly repos: Repositories,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly upstreamRevocation: UpstreamRevocation,
+    private readonly servers: McpServerRegistry,
     private readonly events: SecurityEvents,
   ) {}
 
   /** Issues the MCP code for a verified sign-in; returns the client's redirect URL. */
   async issueCode(pending: PendingAuthorizationRecord, user: UpstreamUser): Promise<string> {
-    // Cognito decides which resource-server scopes this user gets (app-client settings, pre-token generation
-    // triggers): the MCP token carries only scopes the Cognito token also carries.
-    const granted = pending.scope.split(' ').filter((s) => user.scopes.includes(s));
+    // The server's scope policy (servers/scope-policy.ts): its own scopes only; group rules; for a Cognito-sourced
+    // server only what the Cognito token also carries (app-client settings, pre-token-generation triggers).
+    const server = this.servers.find(pending.resource);
+    if (!server) {
+      throw new AuthorizationRedirectError(new InvalidTarget('The MCP server is no longer served by this authorization server.'), pending.redirectUri, pending.clientState);
+    }
+    const granted = grantableScopes(server, pending.scope.split(' '), user);
     if (granted.length === 0) {
       throw new AuthorizationRedirectError(new InvalidScope('None of the requested scopes were granted.'), pending.redirectUri, pending.clientState);
     }

@@ -11,7 +11,7 @@ interface PresentedCredentials {
 }
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
-function decodeBasic(header: string): { id: string; secret: string } | undefined {
+export function decodeBasic(header: string): { id: string; secret: string } | undefined {
   const raw = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = raw.indexOf(':');
   if (colon < 1) return undefined;

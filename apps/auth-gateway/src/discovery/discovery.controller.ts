@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
+import { McpServerRegistry } from '../servers/mcp-server-registry';
 import { buildAuthorizationServerMetadata } from './authorization-server-metadata';
 
 /**
@@ -9,25 +10,27 @@ import { buildAuthorizationServerMetadata } from './authorization-server-metadat
  */
 @Controller('.well-known')
 export class DiscoveryController {
-  private readonly metadata: Record<string, unknown>;
-
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
-  ) {
-    this.metadata = buildAuthorizationServerMetadata(config);
-  }
+    private readonly servers: McpServerRegistry,
+  ) {}
 
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=300')
   authorizationServer() {
-    return this.metadata;
+    return this.metadata();
   }
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
   openidConfiguration() {
-    return this.metadata;
+    return this.metadata();
+  }
+
+  /** Built per request: `scopes_supported` follows the registry as servers come and go. */
+  private metadata(): Record<string, unknown> {
+    return buildAuthorizationServerMetadata(this.config, this.servers.allScopes());
   }
 
   /** Public keys only (active, next and retired: rotation overlap, docs/architecture.md#tokens). */

@@ -17,6 +17,8 @@ export interface UpstreamUser {
   username: string;
   /** Scopes Cognito granted (resource-server scopes included). */
   scopes: string[];
+  /** The user's Cognito groups (`cognito:groups` of the access token). */
+  groups: string[];
   tokens: CognitoTokenResponse;
   accessTokenExpiresAt: number;
 }
@@ -91,6 +93,7 @@ export class CognitoStrategy extends PassportStrategy(Strategy, 'cognito', 6) {
       sub: checked.access.sub,
       username: checked.access.username,
       scopes: checked.access.scopes,
+      groups: checked.access.groups,
       tokens: params,
       accessTokenExpiresAt: checked.access.exp,
     };

@@ -90,6 +90,20 @@ describe('configuration is parsed once, with every problem reported together', (
     expect(text).not.toContain(secret);
   });
 
+  it('MCP_SERVERS: registrations are checked (libs/contracts), and one resource cannot be registered twice', () => {
+    const clock = { name: 'clock', title: 'Clock', path: '/clock/mcp', resource: 'https://mcp.example.com/clock/mcp', scopes: { 'clock/read': 'Read the time' } };
+    const config = loadGatewayConfig({ ...gatewayEnv(), MCP_SERVERS: JSON.stringify([clock]) });
+    expect(config.servers.static.map((s) => [s.name, s.resource])).toEqual([
+      ['clock', 'https://mcp.example.com/clock/mcp'],
+      ['mcp', 'https://mcp.example.com/mcp'],
+    ]);
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), MCP_SERVERS: '{"name":' }))[0]).toMatch(/^MCP_SERVERS /);
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), MCP_SERVERS: JSON.stringify([{ ...clock, path: '/x/mcp' }]) }))[0]).toMatch(/^MCP_SERVERS \[0\]: "path"/);
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), MCP_SERVERS: JSON.stringify([{ ...clock, resource: 'https://mcp.example.com/mcp', path: '/mcp' }]) }))[0]).toMatch(/registered twice/);
+    expect(loadGatewayConfig({ ...gatewayEnv(), MCP_RESOURCES: '', MCP_SERVER_REGISTRY_PATH: '/mcp-cognito/prod/mcp-servers/' }).servers).toMatchObject({ static: [], registryPath: '/mcp-cognito/prod/mcp-servers/' });
+    expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), MCP_RESOURCES: '' }))).toEqual([expect.stringMatching(/at least one MCP server/)]);
+  });
+
   it('refuses plain http for a non-loopback issuer (OAuth 2.1 §1.5) but allows it on loopback', () => {
     expect(problemsOf(() => loadGatewayConfig({ ...gatewayEnv(), GATEWAY_ISSUER: 'http://mcp.example.com' }))).toEqual([
       'GATEWAY_ISSUER must use https (http is allowed only for loopback hosts)',

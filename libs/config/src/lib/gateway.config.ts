@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { McpServerManifestError, parseMcpServerRegistration, type McpServerRegistration } from '@mcp-cognito/contracts';
+import { ConfigError } from './config-error';
 import { cognitoEnvSchema, toCognitoConfig, type CognitoConfig } from './cognito.config';
 import { envBoolean, envInt, envList, envPublicUrl, envUrlList } from './env-parsing';
 import { envJwkSet, envSecret } from './key-material';
@@ -32,10 +34,72 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
     ),
   /** The issuer: the public base URL of the gateway, byte-identical in metadata, `iss` and PRM. */
   GATEWAY_ISSUER: envPublicUrl(),
-  /** The MCP resources (RFC 8707) this gateway issues tokens for: canonical MCP endpoint URLs. */
-  MCP_RESOURCES: envUrlList(),
-  /** Scopes clients may ask for (Cognito resource-server scopes). */
+  /**
+   * The MCP servers this gateway issues tokens for, as a JSON array of registrations (libs/contracts
+   * `McpServerRegistration`: name, title, path, resource, scopes with descriptions, optional scopeGroups and
+   * scopeSource). The local stack builds it from the workspace's `apps/<name>/mcp-server.json` files.
+   */
+  MCP_SERVERS: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      try {
+        const value: unknown = JSON.parse(v);
+        if (!Array.isArray(value)) throw new McpServerManifestError('must be a JSON array of registrations');
+        return value.map((item, i) => parseMcpServerRegistration(item, `[${i}]`));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /**
+   * The run-time registry in AWS: an SSM parameter path (`/mcp-cognito/<stage>/mcp-servers/`) under which each MCP
+   * server's own stack publishes its registration; read with GetParametersByPath and cached for
+   * MCP_SERVER_REGISTRY_TTL seconds, so servers come and go without a gateway deployment.
+   */
+  MCP_SERVER_REGISTRY_PATH: z
+    .string()
+    .trim()
+    .regex(/^\/[A-Za-z0-9_.\-/]*\/$/, 'must be an SSM parameter path that starts and ends with "/"')
+    .optional(),
+  MCP_SERVER_REGISTRY_TTL: envInt(30, 5, 3600),
+  /**
+   * The short form for one or more resources sharing GATEWAY_SCOPES (Cognito resource-server scopes): canonical MCP
+   * endpoint URLs (RFC 8707). Kept for single-server set-ups; MCP_SERVERS or the registry path say more.
+   */
+  MCP_RESOURCES: envUrlList().optional(),
+  /** Scopes of the MCP_RESOURCES servers (Cognito resource-server scopes). */
   GATEWAY_SCOPES: envList().default(['mcp-server/read', 'mcp-server/write']),
+  /**
+   * RFC 7662 introspection credentials of resource servers, locally: a JSON object `{ "<server name>": "<secret>" }`
+   * (HTTP Basic, the server's name as the user name). In AWS each server's stack keeps its own secret in Secrets
+   * Manager under RESOURCE_SERVER_SECRET_PREFIX + name, read on first use.
+   */
+  RESOURCE_SERVER_SECRETS: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      try {
+        const value: unknown = JSON.parse(v);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object of name -> secret');
+        for (const [name, secret] of Object.entries(value)) {
+          if (typeof secret !== 'string' || secret.length < 32) throw new Error(`the secret of ${name} must be a string of at least 32 characters`);
+        }
+        return value as Record<string, string>;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  RESOURCE_SERVER_SECRET_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9/_+=.@-]+\/$/, 'must be a Secrets Manager name prefix ending in "/"')
+    .optional(),
+  /** Introspection requests per resource server and minute, per gateway instance. */
+  INTROSPECTION_RATE_LIMIT: envInt(1200, 1, 1_000_000),
   GATEWAY_SIGNING_KEYS: envJwkSet(),
   GATEWAY_SIGNING_KEY_ID: z.string().trim().min(1).optional(),
   TOKEN_ENCRYPTION_KEYS: envJwkSet(),
@@ -80,8 +144,10 @@ export interface GatewayConfig {
   /** `clientSecrets`: one, or two during a rotation (the first is used; the second when Cognito refuses the first). */
   cognito: CognitoConfig & { clientSecrets: string[]; upstreamTimeoutMs: number };
   issuer: string;
-  resources: string[];
-  scopes: string[];
+  /** The MCP servers: static registrations (MCP_SERVERS, then MCP_RESOURCES + GATEWAY_SCOPES) and the run-time registry. */
+  servers: { static: McpServerRegistration[]; registryPath?: string; registryTtlSeconds: number };
+  /** Introspection callers (RFC 7662): static secrets and/or the Secrets Manager prefix. */
+  resourceServers: { secrets: Readonly<Record<string, string>>; secretPrefix?: string; introspectionRateLimit: number };
   keys: {
     signingKeys: string;
     signingKeyId?: string;
@@ -108,15 +174,28 @@ export interface GatewayConfig {
 
 /** Parses the gateway's environment once; throws a {@link ConfigError} listing every problem. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const e = parseEnvironment('auth-gateway', gatewayEnvSchema, env);
+  const noServers = !['MCP_SERVERS', 'MCP_SERVER_REGISTRY_PATH', 'MCP_RESOURCES'].some((name) => (env[name] ?? '').trim() !== '');
+  const serversProblem = 'MCP_RESOURCES (or MCP_SERVERS, or MCP_SERVER_REGISTRY_PATH) is required: the gateway must know at least one MCP server';
+  let e: GatewayEnv;
+  try {
+    e = parseEnvironment('auth-gateway', gatewayEnvSchema, env);
+  } catch (error) {
+    if (error instanceof ConfigError && noServers) throw new ConfigError('auth-gateway', [...error.problems, serversProblem]);
+    throw error;
+  }
+  if (noServers) throw new ConfigError('auth-gateway', [serversProblem]);
   return {
     service: 'auth-gateway',
     runtime: toRuntimeConfig(e, e.PORT),
     dynamodb: toDynamoDbConfig(e),
     cognito: { ...toCognitoConfig(e), clientSecrets: e.COGNITO_CLIENT_SECRET, upstreamTimeoutMs: e.COGNITO_TIMEOUT_MS },
     issuer: e.GATEWAY_ISSUER,
-    resources: e.MCP_RESOURCES,
-    scopes: e.GATEWAY_SCOPES,
+    servers: {
+      static: staticServers(e.MCP_SERVERS ?? [], e.MCP_RESOURCES ?? [], e.GATEWAY_SCOPES),
+      registryPath: e.MCP_SERVER_REGISTRY_PATH,
+      registryTtlSeconds: e.MCP_SERVER_REGISTRY_TTL,
+    },
+    resourceServers: { secrets: e.RESOURCE_SERVER_SECRETS ?? {}, secretPrefix: e.RESOURCE_SERVER_SECRET_PREFIX, introspectionRateLimit: e.INTROSPECTION_RATE_LIMIT },
     keys: {
       signingKeys: e.GATEWAY_SIGNING_KEYS,
       signingKeyId: e.GATEWAY_SIGNING_KEY_ID,
@@ -144,4 +223,38 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     // An https issuer means a real deployment: cookies are always Secure there.
     http: { trustProxyHops: e.TRUST_PROXY_HOPS, secureCookies: e.SECURE_COOKIES || e.GATEWAY_ISSUER.startsWith('https:') },
   };
+}
+
+/** What the consent page says for a scope of the short form (MCP_RESOURCES) that has no description of its own. */
+const SHORT_FORM_SCOPE_TEXT: Readonly<Record<string, string>> = {
+  'mcp-server/read': 'Read data through the MCP server',
+  'mcp-server/write': 'Create, change and delete data through the MCP server',
+};
+
+/**
+ * Static registrations: MCP_SERVERS as given, then each MCP_RESOURCES URL as a server with GATEWAY_SCOPES decided by
+ * Cognito (the short form). Two registrations of one resource are a configuration error.
+ */
+function staticServers(servers: McpServerRegistration[], shortForm: string[], scopes: string[]): McpServerRegistration[] {
+  const out = [...servers];
+  for (const resource of shortForm) {
+    const path = new URL(resource).pathname;
+    const name = path.split('/').filter(Boolean)[0] ?? 'mcp';
+    out.push(
+      Object.freeze({
+        name,
+        title: `MCP server ${new URL(resource).host}${path}`,
+        path,
+        resource,
+        scopeSource: 'cognito' as const,
+        scopes: Object.freeze(Object.fromEntries(scopes.map((s) => [s, SHORT_FORM_SCOPE_TEXT[s] ?? `Access with the scope ${s}`]))),
+      }),
+    );
+  }
+  const seen = new Set<string>();
+  for (const server of out) {
+    if (seen.has(server.resource)) throw new ConfigError('auth-gateway', [`the MCP server ${server.resource} is registered twice (MCP_SERVERS and MCP_RESOURCES)`]);
+    seen.add(server.resource);
+  }
+  return out;
 }

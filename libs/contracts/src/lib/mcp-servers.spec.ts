@@ -16,6 +16,7 @@ describe('MCP server manifests and registrations (one shape for generator, local
     ['no scopes', { ...manifest, scopes: {} }, /"scopes"/],
     ['a scope with a space', { ...manifest, scopes: { 'clock read': 'x' } }, /scope token/],
     ['a scope without a description', { ...manifest, scopes: { 'clock/read': '' } }, /description/],
+    ['an unknown scope source', { ...manifest, scopeSource: 'ldap' }, /"scopeSource"/],
     ['group rules for a scope the server does not have', { ...manifest, scopeGroups: { 'x/y': ['admins'] } }, /not one of this server's scopes/],
   ])('refuses %s', (_name, value, message) => {
     expect(() => parseMcpServerManifest(value)).toThrow(message);

@@ -22,6 +22,14 @@ export interface McpServerManifest {
    * token, checked at sign-in and at every upstream refresh). A scope not listed is open to every signed-in user.
    */
   readonly scopeGroups?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Who decides whether a user gets a scope (docs/architecture.md, "Many MCP servers"): `gateway` (the default) - the
+   * registry: every signed-in user, or the members of `scopeGroups`; nothing to configure in Cognito, so a new server
+   * never changes the security stack. `cognito` - the scopes are also Cognito resource-server scopes that the gateway
+   * asks Cognito for, and a user gets only those Cognito grants (app-client settings, pre-token-generation triggers);
+   * for servers whose scope policy already lives in Cognito (mcp-tools).
+   */
+  readonly scopeSource?: 'gateway' | 'cognito';
 }
 
 /** A server as the gateway knows it: the manifest, with its canonical resource URL (RFC 8707, RFC 9728 `resource`). */
@@ -55,7 +63,7 @@ export function parseMcpServerManifest(value: unknown, where = 'mcp-server.json'
     throw new McpServerManifestError(`${where}: ${message}`);
   };
   if (!isRecord(value)) return fail('must be a JSON object');
-  const { name, title, path, scopes, scopeGroups } = value;
+  const { name, title, path, scopes, scopeGroups, scopeSource } = value;
   if (typeof name !== 'string' || !NAME.test(name)) return fail('"name" must be 3-40 characters: lower-case letters, digits and "-", starting with a letter');
   if (typeof title !== 'string' || title.trim() === '' || title.length > 100) return fail('"title" must be a non-empty string of at most 100 characters');
   if (path !== '/mcp' && path !== mcpServerPath(name)) return fail(`"path" must be "${mcpServerPath(name)}" (or "/mcp" for the first server)`);
@@ -73,9 +81,11 @@ export function parseMcpServerManifest(value: unknown, where = 'mcp-server.json'
       }
     }
   }
+  if (scopeSource !== undefined && scopeSource !== 'gateway' && scopeSource !== 'cognito') return fail('"scopeSource" must be "gateway" or "cognito"');
   return Object.freeze({
     name,
     title: title.trim(),
+    ...(scopeSource !== undefined ? { scopeSource } : {}),
     path,
     scopes: Object.freeze({ ...(scopes as Record<string, string>) }),
     ...(scopeGroups !== undefined ? { scopeGroups: Object.freeze({ ...(scopeGroups as Record<string, string[]>) }) } : {}),

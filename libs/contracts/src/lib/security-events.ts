@@ -39,6 +39,9 @@ export interface SecurityEventFields {
   'refresh_token.rotated': { client_id: string; grant: string; generation: number };
   'refresh_token.reused': { client_id: string; grant: string; sub: string };
   'grant.revoked': { client_id: string; sub: string; grant: string; reason: string };
+  // introspection (RFC 7662)
+  /** A caller of /introspect failed to authenticate as a registered resource server (never the token or secret). */
+  'introspection.refused': { reason: string };
   // resource servers (MCP servers)
   'resource.origin_refused': { origin: string };
   'resource.token_refused': { reason: string; status: number; detail?: string };
@@ -63,6 +66,7 @@ export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEv
   'authorization_code.replayed',
   'token.refused',
   'refresh_token.reused',
+  'introspection.refused',
   'resource.origin_refused',
   'resource.token_refused',
   'resource.insufficient_scope',

@@ -24,6 +24,7 @@ export const ROUTES: readonly RouteRule[] = [
       '/token',
       '/register',
       '/revoke',
+      '/introspect',
       '/.well-known/oauth-authorization-server*',
       '/.well-known/openid-configuration*',
       '/.well-known/jwks.json',

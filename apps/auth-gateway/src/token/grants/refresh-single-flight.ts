@@ -8,6 +8,8 @@ import { GrantRevocation } from '../../families/grant-revocation.service';
 import { grantReference, type IssuedRefreshToken } from '../../families/refresh-tokens';
 import { randomToken } from '../../keys/secrets';
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../upstream/cognito-client';
+import { McpServerRegistry } from '../../servers/mcp-server-registry';
+import { grantableScopes } from '../../servers/scope-policy';
 import { UpstreamRefresh } from './upstream-refresh';
 
 /** `rotated`: this request refreshed upstream and rotated the family. `moved`: someone else did (or it ended). */
@@ -36,6 +38,7 @@ export class RefreshSingleFlight {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly upstream: UpstreamRefresh,
     private readonly revocation: GrantRevocation,
+    private readonly servers: McpServerRegistry,
     private readonly events: SecurityEvents,
   ) {
     this.leaseMs = config.cognito.upstreamTimeoutMs * 2 + 1000;
@@ -99,8 +102,10 @@ export class RefreshSingleFlight {
       await this.repos.grants.releaseRefreshLease(grant.grantId, owner);
       throw error;
     }
-    // A refreshed Cognito token may carry fewer scopes (group or app-client changes): never more.
-    const effective = scope.split(' ').filter((s) => fresh.cognitoScopes.includes(s));
+    // A refreshed Cognito token may carry fewer scopes or groups (app-client or membership changes): the server's
+    // scope policy is applied again, and the family keeps only what it still allows - never more.
+    const server = this.servers.find(grant.resource);
+    const effective = server ? grantableScopes(server, scope.split(' '), { scopes: fresh.cognitoScopes, groups: fresh.cognitoGroups }) : [];
     if (effective.length === 0) {
       await this.revocation.revoke(grant.grantId, 'upstream_revoked');
       throw new InvalidGrant('The identity provider no longer grants any of these scopes.', 'no scope left upstream');

@@ -12,6 +12,7 @@ import { RefreshTokens, grantReference, type IssuedRefreshToken } from '../../fa
 import type { TokenResponse } from '../token-response';
 import type { GrantHandler } from './grant-handler';
 import { RefreshSingleFlight, type FlightOutcome } from './refresh-single-flight';
+import { McpServerRegistry } from '../../servers/mcp-server-registry';
 import { UpstreamRefresh } from './upstream-refresh';
 
 /**
@@ -41,6 +42,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly revocation: GrantRevocation,
     private readonly upstream: UpstreamRefresh,
     private readonly flight: RefreshSingleFlight,
+    private readonly servers: McpServerRegistry,
     private readonly events: SecurityEvents,
   ) {}
 
@@ -53,7 +55,14 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!grant || grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', grant ? 'grant revoked' : 'no grant');
     if (grant.clientId !== client.clientId) throw new InvalidGrant('The refresh token was issued to another client.', 'client mismatch');
 
-    let scope = this.narrowedScope(params['scope'], grant.scope);
+    // The server must still be registered, and the family keeps only scopes it still declares (a server can drop one).
+    const server = this.servers.find(grant.resource);
+    if (!server) throw new InvalidGrant('The MCP server this grant is for is no longer served.', 'resource not registered');
+    let scope = this.narrowedScope(params['scope'], grant.scope)
+      .split(' ')
+      .filter((s) => Object.hasOwn(server.scopes, s))
+      .join(' ');
+    if (!scope) throw new InvalidGrant('The MCP server no longer offers any of these scopes.', 'no scope left at the server');
     if (presented.hash === grant.currentRefreshHash) {
       const successor = this.refreshTokens.successor(presented);
       const outcome = this.upstream.isNeeded(grant)

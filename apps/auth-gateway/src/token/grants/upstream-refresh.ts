@@ -12,6 +12,8 @@ import { CognitoClient } from '../../upstream/cognito-client';
 export interface RefreshedUpstream {
   upstream: UpstreamTokenSet;
   cognitoScopes: string[];
+  /** `cognito:groups` of the refreshed token (scope rules with groups are checked again). */
+  cognitoGroups: string[];
 }
 
 /**
@@ -57,6 +59,7 @@ export class UpstreamRefresh {
         idToken: sealed.idToken ?? grant.upstream.idToken,
       },
       cognitoScopes: verified.claims.scopes,
+      cognitoGroups: verified.claims.groups,
     };
   }
 }
