@@ -115,3 +115,20 @@ export const envList = () =>
         .map((s) => s.trim())
         .filter(Boolean),
     );
+
+/**
+ * A variable holding JSON, turned into a value by `parse` (which throws with a message naming what is wrong); the
+ * problem is reported under the variable's name, never with its value.
+ */
+export const envJson = <T>(parse: (value: unknown) => T) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      try {
+        return parse(JSON.parse(v));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof SyntaxError ? 'is not valid JSON' : error instanceof Error ? error.message : 'is invalid' });
+        return z.NEVER;
+      }
+    });

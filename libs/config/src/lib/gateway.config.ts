@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { McpServerManifestError, parseMcpServerRegistration, type McpServerRegistration } from '@mcp-cognito/contracts';
 import { ConfigError } from './config-error';
 import { cognitoEnvSchema, toCognitoConfig, type CognitoConfig } from './cognito.config';
-import { envBoolean, envInt, envList, envPublicUrl, envUrlList } from './env-parsing';
+import { envBoolean, envInt, envJson, envList, envPublicUrl, envUrlList } from './env-parsing';
 import { envJwkSet, envSecret } from './key-material';
 import { parseEnvironment } from './parse-environment';
 import {
@@ -39,20 +39,10 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
    * `McpServerRegistration`: name, title, path, resource, scopes with descriptions, optional scopeGroups and
    * scopeSource). The local stack builds it from the workspace's `apps/<name>/mcp-server.json` files.
    */
-  MCP_SERVERS: z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      try {
-        const value: unknown = JSON.parse(v);
-        if (!Array.isArray(value)) throw new McpServerManifestError('must be a JSON array of registrations');
-        return value.map((item, i) => parseMcpServerRegistration(item, `[${i}]`));
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  MCP_SERVERS: envJson((value) => {
+    if (!Array.isArray(value)) throw new McpServerManifestError('must be a JSON array of registrations');
+    return value.map((item, i) => parseMcpServerRegistration(item, `[${i}]`));
+  }).optional(),
   /**
    * The run-time registry in AWS: an SSM parameter path (`/mcp-cognito/<stage>/mcp-servers/`) under which each MCP
    * server's own stack publishes its registration; read with GetParametersByPath and cached for
@@ -76,23 +66,13 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
    * (HTTP Basic, the server's name as the user name). In AWS each server's stack keeps its own secret in Secrets
    * Manager under RESOURCE_SERVER_SECRET_PREFIX + name, read on first use.
    */
-  RESOURCE_SERVER_SECRETS: z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      try {
-        const value: unknown = JSON.parse(v);
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object of name -> secret');
-        for (const [name, secret] of Object.entries(value)) {
-          if (typeof secret !== 'string' || secret.length < 32) throw new Error(`the secret of ${name} must be a string of at least 32 characters`);
-        }
-        return value as Record<string, string>;
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  RESOURCE_SERVER_SECRETS: envJson((value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object of name -> secret');
+    for (const [name, secret] of Object.entries(value)) {
+      if (typeof secret !== 'string' || secret.length < 32) throw new Error(`the secret of ${name} must be a string of at least 32 characters`);
+    }
+    return value as Record<string, string>;
+  }).optional(),
   RESOURCE_SERVER_SECRET_PREFIX: z
     .string()
     .trim()
