@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { findWorkspaceRoot } from '../local-stack/workspace-root';
 import { freePort } from './free-port';
-import { ensureLoopbackShim } from './loopback-shim';
+import { loopbackShim } from './loopback-shim';
 import type { EmbeddedDynamoDb } from './types';
 import { waitUntilDynamoDbAnswers } from './wait-until-ready';
 
@@ -44,8 +44,8 @@ export async function startDynamoDbLocalJar(options: StartDynamoDbLocalJarOption
     throw new Error(`DynamoDB Local jar not found at ${jar}. Run \`bash ${PROVISION_SCRIPT}\` first (npm-packs it, no Docker needed).`);
   }
   const port = options.port ?? (await freePort());
-  const shim = ensureLoopbackShim(dir);
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-cp', jar, shim];
+  const shim = loopbackShim(dir);
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-cp', [jar, ...shim.classPath].join(delimiter), shim.main];
   // -sharedDb: one database whatever access key/region a client signs with (services may differ).
   args.push(...(options.dbPath ? ['-dbPath', resolve(options.dbPath)] : ['-inMemory']), '-sharedDb', '-port', String(port), '-disableTelemetry');
 
