@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { isLoopbackHost } from '@mcp-cognito/config';
-import type { PrivateRsaJwk } from './config';
 import { SUPPORTED_SCOPES } from './scopes';
+
+export interface PrivateRsaJwk {
+  kty: 'RSA';
+  n: string;
+  e: string;
+  d: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+}
 
 /** zod building blocks for local-idp's environment: each turns one string into a typed, checked value. */
 

@@ -15,7 +15,9 @@ import {
   seconds,
   secondsValue,
   uriList,
+  type PrivateRsaJwk,
 } from './config-values';
+export type { PrivateRsaJwk } from './config-values';
 
 import { SUPPORTED_SCOPES } from './scopes';
 
@@ -76,20 +78,6 @@ export interface LocalIdpConfig {
   basicAuth: BasicAuthDecoding;
 }
 
-export interface PrivateRsaJwk {
-  kty: 'RSA';
-  n: string;
-  e: string;
-  d: string;
-  p?: string;
-  q?: string;
-  dp?: string;
-  dq?: string;
-  qi?: string;
-  kid?: string;
-  alg?: string;
-  use?: string;
-}
 
 export class LocalIdpConfigError extends Error {
   constructor(readonly problems: string[]) {
