@@ -39,6 +39,9 @@ export default [
             // scopes
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
+            // Every MCP server (mcp-tools and those the generator makes): shared libs and the kit only - never another
+            // server, the gateway or dev tooling, so each deploys on its own.
+            { sourceTag: 'scope:mcp-server', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'scope:shared'] },
           ],
@@ -58,6 +61,7 @@ export default [
             { sourceTag: '*', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['scope:tools'] },
             { sourceTag: 'scope:tools', notDependOnLibsWithTags: ['scope:gateway'] },
+            { sourceTag: 'scope:mcp-server', notDependOnLibsWithTags: ['scope:gateway', 'scope:mcp-server'] },
             { sourceTag: 'type:util', bannedExternalImports: frameworkFree },
             { sourceTag: 'type:domain', bannedExternalImports: frameworkFree },
             { sourceTag: 'type:data-access', bannedExternalImports: frameworkFree },
