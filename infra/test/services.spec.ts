@@ -45,7 +45,7 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
 
   describe('ALB listener rules are generated from libs/routing (docs/architecture.md#topology)', () => {
     it.each(ROUTES.flatMap((r) => r.paths.map((p) => [p, r.service] as const)))('%s is forwarded by a rule of %s', (path, service) => {
-      const owning = rulesOf(service).filter(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)));
+      const owning = rulesOf(service as ServiceName).filter(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)));
       expect(owning).toHaveLength(1);
       const other: ServiceName = service === 'auth-gateway' ? 'mcp-tools' : 'auth-gateway';
       expect(rulesOf(other).some(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)))).toBe(false);

@@ -1,5 +1,6 @@
-import { Stack, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Stack, Validations, type StackProps, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { mcpServerRegistryPath } from '../config/names';
 import type { StageConfig } from '../config/stages';
 import { appImage } from '../constructs/app-image';
 import { McpFargateService } from '../constructs/mcp-fargate-service';
@@ -33,6 +34,9 @@ export class GatewayStack extends Stack {
       environment: {
         ...shared.commonEnvironment(port, config.logLevel),
         MCP_RESOURCES: `${base}/mcp`,
+        // The MCP server registry: every server's own stack writes one parameter under this path; the gateway reads
+        // them at run time (docs/architecture.md#mcp-server-registry), so a new server never changes this stack.
+        MCP_SERVER_REGISTRY_PATH: mcpServerRegistryPath(config.stage),
         // The gateway's access tokens never outlive the Cognito token they embed.
         // Short (not revocable), and shorter than Cognito's token so that refreshes rarely call Cognito.
         ACCESS_TOKEN_TTL: String(Math.min(900, config.cognito.accessTokenValidity.toSeconds())),
@@ -51,6 +55,27 @@ export class GatewayStack extends Stack {
       },
       alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.gateway },
       ...shared.serviceDefaults(),
+    });
+
+    // Read access to exactly the registry path: GetParametersByPath names the path itself, GetParameter(s) the
+    // parameters under it (String parameters: no KMS key involved).
+    const registry = mcpServerRegistryPath(config.stage).replace(/\/$/, '');
+    const parameterArn = (name: string) => this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+    this.service.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'McpServerRegistryRead',
+        actions: ['ssm:GetParametersByPath', 'ssm:GetParameter', 'ssm:GetParameters'],
+        resources: [parameterArn(registry), parameterArn(`${registry}/*`)],
+      }),
+    );
+    Validations.of(this.service.taskRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/mcp-cognito/<stage>/mcp-servers/*]'.replace(
+        '<stage>',
+        config.stage,
+      ),
+      reason:
+        'The MCP server registry: one parameter per server, added by each server\'s own stack without a gateway change; the wildcard is ' +
+        'limited to the registry path of this stage, read-only.',
     });
   }
 }

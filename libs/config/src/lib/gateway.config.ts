@@ -34,6 +34,16 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
   GATEWAY_ISSUER: envPublicUrl(),
   /** The MCP resources (RFC 8707) this gateway issues tokens for: canonical MCP endpoint URLs. */
   MCP_RESOURCES: envUrlList(),
+  /**
+   * The MCP server registry, locally: a JSON array of registrations (libs/contracts `McpServerRegistration`), set by
+   * the local stack from the workspace's manifests.
+   */
+  MCP_SERVERS: z.string().trim().optional(),
+  /**
+   * The MCP server registry, in AWS: the SSM path under which every server's stack writes its registration
+   * (`/mcp-cognito/<stage>/mcp-servers/`).
+   */
+  MCP_SERVER_REGISTRY_PATH: z.string().trim().optional(),
   /** Scopes clients may ask for (Cognito resource-server scopes). */
   GATEWAY_SCOPES: envList().default(['mcp-server/read', 'mcp-server/write']),
   GATEWAY_SIGNING_KEYS: envJwkSet(),
