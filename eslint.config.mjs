@@ -4,8 +4,8 @@ import nx from '@nx/eslint-plugin';
  * Module boundaries (see README "Project map"):
  * - type:util / type:domain / type:data-access are framework-free: no NestJS, no CDK.
  * - type:nest is the thin NestJS glue; only apps use it.
- * - scope:gateway and scope:tools never depend on each other; scope:dev (local-idp, embedded
- *   DynamoDB) never reaches production code.
+ * - scope:gateway and scope:tools never depend on each other; every MCP server (scope:mcp-server) depends on
+ *   shared libs only; scope:dev (local-idp, embedded DynamoDB) never reaches production code.
  */
 const frameworkFree = ['@nestjs/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'express', 'fastify'];
 

@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The fixed stacks of a stage in first-deploy order (infra/src/config/names.ts STACK_PARTS; a test keeps them equal). */
 export const STACK_PARTS = ['Waf', 'Data', 'Network', 'Security', 'Gateway', 'Tools', 'Monitoring'];
@@ -199,11 +199,19 @@ export async function affectedStacks({ repo, base, head, stage, all }) {
   };
 }
 
+/** The workspace root at or above `dir` (the folder holding nx.json), so the script runs from any subfolder. */
+function workspaceRootOf(dir) {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'nx.json'))) return d;
+    if (dirname(d) === d) throw new Error(`no nx.json at or above ${dir}`);
+  }
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   try {
     const args = parseArgs(process.argv.slice(2));
-    const result = await affectedStacks({ ...args, repo: resolve(args.repo ?? process.cwd()) });
+    const result = await affectedStacks({ ...args, repo: workspaceRootOf(args.repo ?? process.cwd()) });
     process.stdout.write(args.format === 'list' ? `${result.stacks.join(' ')}\n` : `${JSON.stringify(result, null, 2)}\n`);
   } catch (error) {
     process.stderr.write(`affected-stacks: ${error instanceof Error ? error.message : String(error)}\n`);

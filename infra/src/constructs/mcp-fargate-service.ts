@@ -38,9 +38,9 @@ export interface McpFargateServiceProps {
   secrets: Record<string, ecs.Secret>;
   /**
    * The single table; the item prefixes the service may touch come from libs/contracts `TABLE_ACCESS`. A service
-   * without an entry there gets no table permission at all.
+   * without an entry there gets no table permission at all; one without a table (a stateless MCP server) none either.
    */
-  table: TableAccessTarget;
+  table?: TableAccessTarget;
   /** The service's listener-rule routes (libs/routing). @default libs/routing ROUTES */
   routes?: readonly RouteRule[];
   vpc: ec2.IVpc;
@@ -98,7 +98,7 @@ export class McpFargateService extends Construct {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `${props.service}: its own item prefixes of the table, the table key via DynamoDB; nothing else`,
     }));
-    for (const statement of tableAccessStatements(props.service, props.table)) taskRole.addToPolicy(statement);
+    if (props.table) for (const statement of tableAccessStatements(props.service, props.table)) taskRole.addToPolicy(statement);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.sizing.cpu,

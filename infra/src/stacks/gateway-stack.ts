@@ -1,4 +1,4 @@
-import { Stack, Validations, type StackProps, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type StackProps, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { mcpServerRegistryPath } from '../config/names';
 import type { StageConfig } from '../config/stages';
@@ -68,11 +68,10 @@ export class GatewayStack extends Stack {
         resources: [parameterArn(registry), parameterArn(`${registry}/*`)],
       }),
     );
+    // cdk-nag names the resource as synthesized: literal region/account when the stage gives them, else the pseudo parameter.
+    const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? pseudo : value);
     Validations.of(this.service.taskRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/mcp-cognito/<stage>/mcp-servers/*]'.replace(
-        '<stage>',
-        config.stage,
-      ),
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:${literal(this.region, '<AWS::Region>')}:${literal(this.account, '<AWS::AccountId>')}:parameter${registry}/*]`,
       reason:
         'The MCP server registry: one parameter per server, added by each server\'s own stack without a gateway change; the wildcard is ' +
         'limited to the registry path of this stage, read-only.',

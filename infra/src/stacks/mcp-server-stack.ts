@@ -44,7 +44,7 @@ export class McpServerStack extends Stack {
     const port = SERVICE_PORTS['mcp-tools'];
     const resource = `${shared.publicBaseUrl}${manifest.path}`;
     const stateless = tableAccessOf(manifest.name) === undefined;
-    const { DYNAMODB_TABLE, ...common } = shared.commonEnvironment(port, config.logLevel);
+    const common = shared.commonEnvironment(port, config.logLevel, { table: !stateless });
 
     this.service = new McpFargateService(this, constructId(manifest.name), {
       service: manifest.name,
@@ -55,7 +55,6 @@ export class McpServerStack extends Stack {
       // Variable names: libs/config mcp-server.config.ts / runtime.config.ts / cognito.config.ts.
       environment: {
         ...common,
-        ...(stateless ? {} : { DYNAMODB_TABLE }),
         MCP_RESOURCE: resource,
         MCP_SCOPES: Object.keys(manifest.scopes).join(','),
         // The tool-call deadline: below CloudFront's origin read timeout (config/timeouts.ts), so a slow tool
@@ -67,7 +66,7 @@ export class McpServerStack extends Stack {
         TOKEN_ENCRYPTION_KEYS: ecs.Secret.fromSecretsManager(shared.secret('tokenEncryptionKeys')),
       },
       alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.tools },
-      ...shared.serviceDefaults(),
+      ...shared.serviceDefaults({ table: !stateless }),
     });
 
     // The registry entry (libs/contracts McpServerRegistration): the manifest and its canonical resource URL. The
