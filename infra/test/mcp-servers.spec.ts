@@ -74,10 +74,10 @@ describe('MCP server stacks (one per apps/*/mcp-server.json) and the registry', 
     expect(envOf(gateway)['MCP_SERVER_REGISTRY_PATH']).toBe('/mcp-cognito/dev/mcp-servers/');
     const registry = statementsOf(gateway).filter((s) => s.Sid === 'McpServerRegistryRead');
     expect(registry).toHaveLength(1);
-    expect(actionsOf(only(registry)).sort()).toEqual(['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath']);
+    expect(actionsOf(only(registry)).sort()).toEqual(['ssm:GetParameter', 'ssm:GetParametersByPath']);
     const resources = JSON.stringify(only(registry).Resource);
     expect(resources).toContain(':parameter/mcp-cognito/dev/mcp-servers"');
     expect(resources).toContain(':parameter/mcp-cognito/dev/mcp-servers/*"');
-    expect(statementsOf(gateway).flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toHaveLength(3);
+    expect(statementsOf(gateway).flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toHaveLength(2);
   });
 });

@@ -57,14 +57,14 @@ export class GatewayStack extends Stack {
       ...shared.serviceDefaults(),
     });
 
-    // Read access to exactly the registry path: GetParametersByPath names the path itself, GetParameter(s) the
+    // Read access to exactly the registry path: GetParametersByPath names the path itself, GetParameter the
     // parameters under it (String parameters: no KMS key involved).
     const registry = mcpServerRegistryPath(config.stage).replace(/\/$/, '');
     const parameterArn = (name: string) => this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
     this.service.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'McpServerRegistryRead',
-        actions: ['ssm:GetParametersByPath', 'ssm:GetParameter', 'ssm:GetParameters'],
+        actions: ['ssm:GetParametersByPath', 'ssm:GetParameter'],
         resources: [parameterArn(registry), parameterArn(`${registry}/*`)],
       }),
     );

@@ -36,6 +36,7 @@ export const GATEWAY_ROUTE: RouteRule = {
     '/token',
     '/register',
     '/revoke',
+    '/introspect',
     '/.well-known/oauth-authorization-server*',
     '/.well-known/openid-configuration*',
     '/.well-known/jwks.json',
