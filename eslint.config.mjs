@@ -4,8 +4,8 @@ import nx from '@nx/eslint-plugin';
  * Module boundaries (see README "Project map"):
  * - type:util / type:domain / type:data-access are framework-free: no NestJS, no CDK.
  * - type:nest is the thin NestJS glue; only apps use it.
- * - scope:gateway and scope:tools never depend on each other; scope:dev (local-idp, embedded
- *   DynamoDB) never reaches production code.
+ * - scope:gateway and scope:tools never depend on each other; every MCP server (scope:mcp-server) depends on
+ *   shared libs only; scope:dev (local-idp, embedded DynamoDB) never reaches production code.
  */
 const frameworkFree = ['@nestjs/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'express', 'fastify'];
 
@@ -39,6 +39,9 @@ export default [
             // scopes
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
+            // Every MCP server (mcp-tools and those the generator makes): shared libs and the kit only - never another
+            // server, the gateway or dev tooling, so each deploys on its own.
+            { sourceTag: 'scope:mcp-server', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'scope:shared'] },
           ],
@@ -58,6 +61,7 @@ export default [
             { sourceTag: '*', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['scope:tools'] },
             { sourceTag: 'scope:tools', notDependOnLibsWithTags: ['scope:gateway'] },
+            { sourceTag: 'scope:mcp-server', notDependOnLibsWithTags: ['scope:gateway', 'scope:mcp-server'] },
             { sourceTag: 'type:util', bannedExternalImports: frameworkFree },
             { sourceTag: 'type:domain', bannedExternalImports: frameworkFree },
             { sourceTag: 'type:data-access', bannedExternalImports: frameworkFree },

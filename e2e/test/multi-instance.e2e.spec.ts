@@ -45,7 +45,9 @@ describe('several instances per service behind one origin (round-robin)', () => 
     const urls = [...stack.instances.gateway, ...stack.instances.tools].map((i) => i.url);
     expect(new Set(urls).size).toBe(4);
     for (const url of urls) expect((await fetch(`${url}/health`)).status).toBe(200);
-    expect(proxy.upstreams().map((u) => u.url).sort()).toEqual([...urls].sort());
+    expect([...proxy.upstreams('auth-gateway'), ...proxy.upstreams('mcp-tools')].map((u) => u.url).sort()).toEqual([...urls].sort());
+    // Every other MCP server of the workspace is behind the same proxy, one instance each.
+    expect(proxy.upstreams().map((u) => u.url).sort()).toEqual([...urls, ...stack.servers.map((s) => s.url)].sort());
   });
 
   it('the full SDK flow passes while consecutive requests alternate between the instances of each service', async () => {

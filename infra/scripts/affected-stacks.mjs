@@ -11,36 +11,61 @@
 //     in infra/ only the CDK app itself (infra/src, cdk.json, tsconfig) counts;
 //   - a project's deploy inputs are its deployable files plus, transitively, the projects its deployable
 //     files import (so a library only the tests use does not redeploy anything);
-//   - the Gateway and Tools stacks deploy when their app's inputs or the CDK app's inputs changed; every
+//   - the Gateway stack and each MCP server's stack (Tools for the server at /mcp, Server-<name> for every other
+//     apps/<name>/mcp-server.json) deploy when their app's inputs or the CDK app's inputs changed; every
 //     other stack deploys when the CDK app's inputs changed (CloudFormation leaves a stack whose template did
 //     not change untouched, so "every infra stack" costs nothing for those that stayed the same);
 //   - package.json, package-lock.json, nx.json and tsconfig.base.json change everything; .dockerignore
 //     changes both images.
-// The tools team's change therefore never redeploys the gateway, and the gateway team's never the tools.
+// The tools team's change therefore never redeploys the gateway, and the gateway team's never the tools; a change
+// to one MCP server deploys that server's stack alone.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-/** Stacks of a stage in first-deploy order (infra/src/config/names.ts STACK_PARTS; a test keeps them equal). */
+/** The fixed stacks of a stage in first-deploy order (infra/src/config/names.ts STACK_PARTS; a test keeps them equal). */
 export const STACK_PARTS = ['Waf', 'Data', 'Network', 'Security', 'Gateway', 'Tools', 'Monitoring'];
 
 /** `McpCognito-<Stage>-<Part>` (infra/src/config/names.ts stackName). */
 export const stackName = (stage, part) => `McpCognito-${stage.charAt(0).toUpperCase()}${stage.slice(1)}-${part}`;
 
-/** The Nx project of the CDK app, and the app each service stack ships. */
+/** The Nx project of the CDK app. */
 const INFRA = 'infra';
-const SERVICE_STACKS = { Gateway: 'auth-gateway', Tools: 'mcp-tools' };
+
+/**
+ * The MCP servers of `repo` (apps/<dir>/mcp-server.json, as libs/contracts readMcpServerManifests finds them) as
+ * stack part -> app: `Tools` for the one at /mcp, `Server-<name>` for the others (infra/src/config/names.ts
+ * mcpServerStackPart), by name.
+ */
+export function mcpServerStacks(repo) {
+  const apps = join(repo, 'apps');
+  const servers = readdirSync(apps, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(apps, d.name, 'mcp-server.json')))
+    .map((d) => JSON.parse(readFileSync(join(apps, d.name, 'mcp-server.json'), 'utf8')))
+    .sort((a, b) => (a.path === '/mcp' ? -1 : b.path === '/mcp' ? 1 : a.name.localeCompare(b.name)));
+  return Object.fromEntries(servers.map((m) => [m.path === '/mcp' ? 'Tools' : `Server-${m.name}`, m.name]));
+}
+
+/** Every stack of the app in `repo`, in first-deploy order: the MCP servers' stacks after Tools, before Monitoring. */
+export function stackParts(repo) {
+  const servers = Object.keys(mcpServerStacks(repo)).filter((p) => p !== 'Tools');
+  const at = STACK_PARTS.indexOf('Tools') + 1;
+  return [...STACK_PARTS.slice(0, at), ...servers, ...STACK_PARTS.slice(at)];
+}
+
+/** Stack part -> the app it ships. */
+const serviceStacks = (repo) => ({ Gateway: 'auth-gateway', ...mcpServerStacks(repo) });
 
 /** Repository files outside every project that change what is deployed. */
-const GLOBAL_INPUTS = {
-  'package.json': STACK_PARTS,
-  'package-lock.json': STACK_PARTS,
-  'nx.json': STACK_PARTS,
-  'tsconfig.base.json': STACK_PARTS,
-  '.dockerignore': Object.keys(SERVICE_STACKS),
-};
+const globalInputs = (parts, services) => ({
+  'package.json': parts,
+  'package-lock.json': parts,
+  'nx.json': parts,
+  'tsconfig.base.json': parts,
+  '.dockerignore': Object.keys(services),
+});
 
 /**
  * Files that never reach a deployment: nx.json's `production` named input excludes them, the apps' images
@@ -143,14 +168,17 @@ function ownerOf(file, graph) {
  * @returns {{ stage: string, base?: string, head?: string, stacks: string[], reasons: Record<string, string[]> }}
  */
 export async function affectedStacks({ repo, base, head, stage, all }) {
-  const reasons = Object.fromEntries(STACK_PARTS.map((p) => [p, []]));
+  const parts = stackParts(repo);
+  const SERVICE_STACKS = serviceStacks(repo);
+  const GLOBAL_INPUTS = globalInputs(parts, SERVICE_STACKS);
+  const reasons = Object.fromEntries(parts.map((p) => [p, []]));
   if (all) {
-    for (const p of STACK_PARTS) reasons[p].push('--all');
+    for (const p of parts) reasons[p].push('--all');
   } else {
     const changed = changedFiles(repo, base, head);
     const { graph, files } = await projectGraph(repo);
     const inputs = {};
-    for (const part of STACK_PARTS) inputs[part] = new Set([...deployInputs(INFRA, graph, files), ...(SERVICE_STACKS[part] ? deployInputs(SERVICE_STACKS[part], graph, files) : [])]);
+    for (const part of parts) inputs[part] = new Set([...deployInputs(INFRA, graph, files), ...(SERVICE_STACKS[part] ? deployInputs(SERVICE_STACKS[part], graph, files) : [])]);
     for (const file of changed) {
       if (GLOBAL_INPUTS[file]) {
         for (const p of GLOBAL_INPUTS[file]) reasons[p].push(file);
@@ -158,10 +186,10 @@ export async function affectedStacks({ repo, base, head, stage, all }) {
       }
       const project = ownerOf(file, graph);
       if (!project || !isDeployable(project, graph.nodes[project].data.root, file)) continue;
-      for (const p of STACK_PARTS) if (inputs[p].has(project)) reasons[p].push(`${file} (${project})`);
+      for (const p of parts) if (inputs[p].has(project)) reasons[p].push(`${file} (${project})`);
     }
   }
-  const selected = STACK_PARTS.filter((p) => reasons[p].length > 0);
+  const selected = parts.filter((p) => reasons[p].length > 0);
   return {
     stage,
     base,
@@ -171,11 +199,19 @@ export async function affectedStacks({ repo, base, head, stage, all }) {
   };
 }
 
+/** The workspace root at or above `dir` (the folder holding nx.json), so the script runs from any subfolder. */
+function workspaceRootOf(dir) {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'nx.json'))) return d;
+    if (dirname(d) === d) throw new Error(`no nx.json at or above ${dir}`);
+  }
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   try {
     const args = parseArgs(process.argv.slice(2));
-    const result = await affectedStacks({ ...args, repo: resolve(args.repo ?? process.cwd()) });
+    const result = await affectedStacks({ ...args, repo: workspaceRootOf(args.repo ?? process.cwd()) });
     process.stdout.write(args.format === 'list' ? `${result.stacks.join(' ')}\n` : `${JSON.stringify(result, null, 2)}\n`);
   } catch (error) {
     process.stderr.write(`affected-stacks: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,15 +1,18 @@
 import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readMcpServerManifests, type McpServerManifest } from '@mcp-cognito/contracts';
+import { buildRoutes } from '@mcp-cognito/routing';
 import { assertDeployable } from './config/deployable';
-import { stackName } from './config/names';
+import { mcpServerStackPart, stackName, type StackPart } from './config/names';
+import { workspaceRoot } from './config/workspace';
 import { stageConfig, type StageConfig, type StageOverrides } from './config/stages';
 import { assertTimeoutChain } from './config/timeouts';
 import { DataStack } from './stacks/data-stack';
 import { GatewayStack, type ServiceStackProps } from './stacks/gateway-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { McpServerStack } from './stacks/mcp-server-stack';
 import { SecurityStack } from './stacks/security-stack';
-import { ToolsStack } from './stacks/tools-stack';
 import { WafStack } from './stacks/waf-stack';
 
 /** CloudFront-scoped WebACLs (and the certificates CloudFront uses) must be in us-east-1. */
@@ -22,7 +25,10 @@ export interface McpStacks {
   network: NetworkStack;
   security: SecurityStack;
   gateway: GatewayStack;
-  tools: ToolsStack;
+  /** The stack of the MCP server at `/mcp` (mcp-tools). */
+  tools: McpServerStack;
+  /** One stack per MCP server manifest, `/mcp` first then by name (`tools` among them). */
+  servers: McpServerStack[];
   monitoring: MonitoringStack;
 }
 
@@ -30,6 +36,10 @@ export interface BuildOptions {
   /** Per-service overrides (tests swap the image or change sizing). */
   gateway?: Partial<Omit<ServiceStackProps, 'config'>> & { config?: Partial<StageConfig> };
   tools?: Partial<Omit<ServiceStackProps, 'config'>> & { config?: Partial<StageConfig> };
+  /** Overrides of the other MCP servers' stacks, by server name. */
+  servers?: Record<string, Partial<Omit<ServiceStackProps, 'config'>> & { config?: Partial<StageConfig> }>;
+  /** @default every `apps/<name>/mcp-server.json` of the workspace (libs/contracts `readMcpServerManifests`) */
+  manifests?: readonly McpServerManifest[];
   wafRefresh?: string;
 }
 
@@ -43,7 +53,7 @@ export function buildStacks(app: App, config: StageConfig, options: BuildOptions
   assertTimeoutChain();
   const env: Environment = { account: config.account, region: config.region };
   const tags = { project: 'mcp-cognito', stage: config.stage };
-  const common = (part: Parameters<typeof stackName>[1]) => ({
+  const common = (part: StackPart) => ({
     stackName: stackName(config.stage, part),
     tags,
     description: `mcp-cognito ${config.stage}: ${part.toLowerCase()}`,
@@ -69,14 +79,24 @@ export function buildStacks(app: App, config: StageConfig, options: BuildOptions
     ...options.gateway,
     config: { ...config, ...options.gateway?.config },
   });
-  const tools = new ToolsStack(app, stackName(config.stage, 'Tools'), {
-    ...common('Tools'),
-    env,
-    ...options.tools,
-    config: { ...config, ...options.tools?.config },
+  // One stack per MCP server, from the manifests: adding a server adds its stack and changes no other.
+  const manifests = options.manifests ?? readMcpServerManifests(workspaceRoot());
+  buildRoutes(manifests); // refuses two servers claiming one path or one listener-rule priority, before any stack exists
+  const servers = manifests.map((manifest) => {
+    const part = mcpServerStackPart(manifest);
+    const overrides = manifest.path === '/mcp' ? options.tools : options.servers?.[manifest.name];
+    return new McpServerStack(app, stackName(config.stage, part), {
+      ...common(part),
+      env,
+      ...overrides,
+      manifest,
+      config: { ...config, ...overrides?.config },
+    });
   });
+  const tools = servers[manifests.findIndex((m) => m.path === '/mcp')];
+  if (!tools) throw new Error('no MCP server at /mcp (apps/*/mcp-server.json): the first server, mcp-tools, serves the root path');
   const monitoring = new MonitoringStack(app, stackName(config.stage, 'Monitoring'), { ...common('Monitoring'), env, config, wafRegion: WAF_REGION });
-  return { config, waf, data, network, security, gateway, tools, monitoring };
+  return { config, waf, data, network, security, gateway, tools, servers, monitoring };
 }
 
 /** Reads the stage and overrides from CDK context (`-c stage=prod -c account=...`). */

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STACK_PARTS, stackName } from '../src/config/names';
+import { readMcpServerManifests } from '@mcp-cognito/contracts';
+import { STACK_PARTS, mcpServerStackPart, stackName, type StackPart } from '../src/config/names';
 import { workspaceRoot } from '../src/config/workspace';
 
 /**
@@ -12,7 +13,13 @@ import { workspaceRoot } from '../src/config/workspace';
  */
 const root = workspaceRoot();
 const script = join(root, 'infra/scripts/affected-stacks.mjs');
-const stacks = (...parts: Array<(typeof STACK_PARTS)[number]>) => parts.map((p) => stackName('dev', p));
+const stacks = (...parts: StackPart[]) => parts.map((p) => stackName('dev', p));
+/** Every stack of the app, in first-deploy order: the MCP servers' own stacks after Tools. */
+const ALL_PARTS: StackPart[] = [
+  ...STACK_PARTS.slice(0, STACK_PARTS.indexOf('Tools')),
+  ...readMcpServerManifests(workspaceRoot()).map((m) => mcpServerStackPart(m)),
+  'Monitoring',
+];
 
 describe('pipeline: deploy only the stacks whose service or libraries changed', () => {
   let clone: string;
@@ -60,6 +67,7 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
     };
     step('tools', 'tools team: a change to apps/mcp-tools', sourceFile('apps/mcp-tools/src'));
     step('gateway', 'gateway team: a change to apps/auth-gateway', sourceFile('apps/auth-gateway/src'));
+    step('clock', 'clock team: a change to apps/clock', sourceFile('apps/clock/src'));
     step('sharedLib', 'a change to a library both services import', sourceFile('libs/tokens/src'));
     step('testsAndDocs', 'tests and docs only', specFile('apps/mcp-tools'), 'docs/deploy.md', 'infra/test/helpers.ts', 'apps/auth-gateway/README.md');
     step('infra', 'a change to the CDK app', 'infra/src/config/stages.ts');
@@ -74,12 +82,16 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
     expect(affected(...commits['tools'])).toEqual(stacks('Tools'));
   });
 
+  it('a change to one MCP server (apps/clock) selects only its own stack, Server-clock', () => {
+    expect(affected(...commits['clock'])).toEqual(stacks('Server-clock'));
+  });
+
   it('a change to apps/auth-gateway selects only the Gateway stack', () => {
     expect(affected(...commits['gateway'])).toEqual(stacks('Gateway'));
   });
 
-  it('a change to a shared library (libs/tokens) selects both service stacks and nothing else', () => {
-    expect(affected(...commits['sharedLib'])).toEqual(stacks('Gateway', 'Tools'));
+  it('a change to a shared library (libs/tokens) selects every service stack that imports it and nothing else', () => {
+    expect(affected(...commits['sharedLib'])).toEqual(stacks('Gateway', 'Tools', 'Server-clock'));
   });
 
   it('tests and docs deploy nothing', () => {
@@ -87,16 +99,16 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
   });
 
   it('a change to the CDK app selects every stack, in first-deploy order', () => {
-    expect(affected(...commits['infra'])).toEqual(stacks(...STACK_PARTS));
+    expect(affected(...commits['infra'])).toEqual(stacks(...ALL_PARTS));
   });
 
   it('a range of several commits selects the union of what each needs', () => {
-    expect(affected(commits['tools'][0], commits['testsAndDocs'][1])).toEqual(stacks('Gateway', 'Tools'));
+    expect(affected(commits['tools'][0], commits['testsAndDocs'][1])).toEqual(stacks('Gateway', 'Tools', 'Server-clock'));
   });
 
   it('--all names every stack of the app (the script\'s stack list is the app\'s)', () => {
     const all = execFileSync(process.execPath, [script, '--all', '--stage', 'prod', '--format', 'list'], { encoding: 'utf8' }).trim().split(' ');
-    expect(all).toEqual(STACK_PARTS.map((p) => stackName('prod', p)));
+    expect(all).toEqual(ALL_PARTS.map((p) => stackName('prod', p)));
   });
 
   it('refuses a call without a range with a usage message (exit 2)', () => {

@@ -45,7 +45,7 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
 
   describe('ALB listener rules are generated from libs/routing (docs/architecture.md#topology)', () => {
     it.each(ROUTES.flatMap((r) => r.paths.map((p) => [p, r.service] as const)))('%s is forwarded by a rule of %s', (path, service) => {
-      const owning = rulesOf(service).filter(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)));
+      const owning = rulesOf(service as ServiceName).filter(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)));
       expect(owning).toHaveLength(1);
       const other: ServiceName = service === 'auth-gateway' ? 'mcp-tools' : 'auth-gateway';
       expect(rulesOf(other).some(([, r]) => r.Properties.Conditions.some((c) => c.PathPatternConfig?.Values.includes(path)))).toBe(false);
@@ -203,7 +203,8 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
       const env = Object.fromEntries((containerOf('auth-gateway').Environment ?? []).map((e) => [e.Name, e.Value]));
       expect(env).toMatchObject({ HOST: '0.0.0.0', TRUST_PROXY_HOPS: '2', NODE_ENV: 'production', AWS_REGION: 'eu-west-1', PORT: '3000' });
       expect(JSON.stringify(env['GATEWAY_ISSUER'])).toMatch(/networkpublicbaseurl/);
-      expect(JSON.stringify(env['MCP_RESOURCES'])).toMatch(/\/mcp"/);
+      expect(env['MCP_SERVER_REGISTRY_PATH']).toBe('/mcp-cognito/dev/mcp-servers/');
+      expect(env).not.toHaveProperty('MCP_RESOURCES');
       const tools = Object.fromEntries((containerOf('mcp-tools').Environment ?? []).map((e) => [e.Name, e.Value]));
       expect(tools).toMatchObject({ HOST: '0.0.0.0', PORT: '3001' });
       expect(JSON.stringify(tools['MCP_RESOURCE'])).toMatch(/\/mcp"/);

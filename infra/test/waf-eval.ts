@@ -3,7 +3,7 @@
  * request?" without AWS: it runs the rules in priority order, lets the AWS managed Core rule set match
  * what the caller says it would match (the managed rules' patterns are AWS's and cannot be run here),
  * applies the WebACL's Count overrides (adding the rule's label) and evaluates our own statements
- * (And/Or/Not, ByteMatch on method and URI path, LabelMatch) exactly as written in the template.
+ * (And/Or/Not, ByteMatch on method and URI path, RegexMatch on the URI path, LabelMatch) exactly as written in the template.
  * Rate-based rules are not simulated (they depend on traffic); their shape is tested separately.
  */
 export interface WafRequest {
@@ -46,6 +46,11 @@ function byteMatch(s: Json, request: WafRequest): boolean {
   }
 }
 
+function regexMatch(s: Json, request: WafRequest): boolean {
+  if (!('UriPath' in (s['FieldToMatch'] as Json))) throw new Error(`evaluator: unsupported FieldToMatch ${JSON.stringify(s['FieldToMatch'])}`);
+  return new RegExp(s['RegexString'] as string).test(request.path);
+}
+
 function matches(statement: Json, request: WafRequest, labels: string[]): boolean {
   const [[kind, body]] = Object.entries(statement) as Array<[string, Json]>;
   switch (kind) {
@@ -57,6 +62,8 @@ function matches(statement: Json, request: WafRequest, labels: string[]): boolea
       return !matches(body['Statement'] as Json, request, labels);
     case 'ByteMatchStatement':
       return byteMatch(body, request);
+    case 'RegexMatchStatement':
+      return regexMatch(body, request);
     case 'LabelMatchStatement':
       if (body['Scope'] !== 'LABEL') throw new Error('evaluator: only LABEL scope');
       return labels.includes(body['Key'] as string);

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { routeFor } from '@mcp-cognito/routing';
+import { readMcpServerManifests } from '@mcp-cognito/contracts';
+import { buildRoutes, routeFor } from '@mcp-cognito/routing';
 import { alarmName, ssmName } from '../src/config/names';
 import { stageConfig, type StageName } from '../src/config/stages';
-import { COMMON_RULE_EXCEPTIONS, CORE_RULE_SET_LABEL_PREFIX, RATE_LIMIT_RULES } from '../src/config/waf-policy';
+import { COMMON_RULE_EXCEPTIONS, CORE_RULE_SET_LABEL_PREFIX, MCP_ENDPOINT_REGEX, MCP_ENDPOINTS_AND_BELOW_REGEX, RATE_LIMIT_RULES } from '../src/config/waf-policy';
 import { workspaceRoot } from '../src/config/workspace';
 import { rateRuleName, reblockRuleName, wafLogGroupName, webAclMetricName } from '../src/stacks/waf-stack';
 import { buildTestApp, PROD_OVERRIDES, resourcesOf } from './helpers';
@@ -62,17 +63,36 @@ describe.each(STAGES)('WAF exceptions (%s): each counted rule blocks again every
     const allowed = (not['NotStatement'] as Json)['Statement'] as Json;
     const locations = 'OrStatement' in allowed ? ((allowed['OrStatement'] as Json)['Statements'] as Json[]) : [allowed];
     const described = locations.map((l) => {
-      const [method, path] = ((l['AndStatement'] as Json)['Statements'] as Json[]).map((s) => s['ByteMatchStatement'] as Json);
+      const [methodStatement, pathStatement] = (l['AndStatement'] as Json)['Statements'] as Json[];
+      const method = methodStatement['ByteMatchStatement'] as Json;
       expect(method['FieldToMatch']).toEqual({ Method: {} });
+      expect(method['PositionalConstraint']).toBe('EXACTLY');
+      if ('RegexMatchStatement' in pathStatement) {
+        const regex = pathStatement['RegexMatchStatement'] as Json;
+        expect(regex['FieldToMatch']).toEqual({ UriPath: {} });
+        return `${String(method['SearchString'])} ~${String(regex['RegexString'])}`;
+      }
+      const path = pathStatement['ByteMatchStatement'] as Json;
       expect(path['FieldToMatch']).toEqual({ UriPath: {} });
-      expect([method['PositionalConstraint'], path['PositionalConstraint']]).toEqual(['EXACTLY', 'EXACTLY']);
+      expect(path['PositionalConstraint']).toBe('EXACTLY');
       return `${String(method['SearchString'])} ${String(path['SearchString'])}`;
     });
-    expect(described).toEqual(exception.allowOn.map((l) => `${l.method} ${l.path}`));
+    expect(described).toEqual(exception.allowOn.map((l) => `${l.method} ${l.regex ? `~${l.regex}` : l.path}`));
   });
 
   it('every exception location is an endpoint libs/routing serves (a renamed endpoint cannot leave a stale hole)', () => {
     for (const e of COMMON_RULE_EXCEPTIONS) for (const l of e.allowOn) expect([l.path, routeFor(l.path)]).toEqual([l.path, l.path === '/mcp' ? 'mcp-tools' : 'auth-gateway']);
+  });
+
+  it('the MCP endpoint pattern matches every server of the workspace and no gateway path or sub-path', () => {
+    const routes = buildRoutes(readMcpServerManifests(workspaceRoot()));
+    for (const m of readMcpServerManifests(workspaceRoot())) {
+      expect(new RegExp(MCP_ENDPOINT_REGEX).test(m.path)).toBe(true);
+      expect(routeFor(m.path, routes)).toBe(m.name);
+    }
+    for (const path of ['/mcp/', '/clock/mcp/x', '/a/b/mcp', '/token', '/consent', '/Clock/mcp', '/x/mcp', '/.well-known/oauth-protected-resource/clock/mcp']) {
+      expect([path, new RegExp(MCP_ENDPOINT_REGEX).test(path)]).toEqual([path, false]);
+    }
   });
 });
 
@@ -87,6 +107,8 @@ const CLIENT_TRAFFIC: Array<[string, WafRequest]> = [
   ['a tool call whose arguments hold a URL, a path, markup, 20 KB', { method: 'POST', path: '/mcp', coreRuleMatches: [...LOOPBACK_BODY, 'GenericLFI_BODY', 'CrossSiteScripting_BODY', 'SizeRestrictions_BODY'] }],
   ['an ordinary refresh (no rule matches)', { method: 'POST', path: '/token' }],
   ['the protected resource metadata', { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' }],
+  ['a tool call to a second server (/clock/mcp): the same generic exceptions, no WAF edit', { method: 'POST', path: '/clock/mcp', coreRuleMatches: [...LOOPBACK_BODY, 'GenericLFI_BODY', 'CrossSiteScripting_BODY', 'SizeRestrictions_BODY'] }],
+  ['the second server\'s metadata', { method: 'GET', path: '/.well-known/oauth-protected-resource/clock/mcp' }],
 ];
 const STILL_BLOCKED: Array<[string, WafRequest]> = [
   ['an RFI query on /callback', { method: 'GET', path: '/callback', coreRuleMatches: ['GenericRFI_QUERYARGUMENTS'] }],
@@ -96,6 +118,8 @@ const STILL_BLOCKED: Array<[string, WafRequest]> = [
   ['a 9 KB token request', { method: 'POST', path: '/token', coreRuleMatches: ['SizeRestrictions_BODY'] }],
   ['path traversal in a consent body', { method: 'POST', path: '/consent', coreRuleMatches: ['GenericLFI_BODY'] }],
   ['a tool-call body on /mcp/ (exceptions match the exact path)', { method: 'POST', path: '/mcp/', coreRuleMatches: ['CrossSiteScripting_BODY'] }],
+  ['XSS in a body posted under a server path (/clock/mcp/x)', { method: 'POST', path: '/clock/mcp/x', coreRuleMatches: ['CrossSiteScripting_BODY'] }],
+  ['an RFI body posted to a two-segment path ending in /mcp', { method: 'POST', path: '/a/b/mcp', coreRuleMatches: ['GenericRFI_BODY'] }],
   ['a loopback redirect_uri in the query of GET /token (wrong method)', { method: 'GET', path: '/token', coreRuleMatches: ['GenericRFI_QUERYARGUMENTS'] }],
   ['an RFI in the query of /authorize sent as POST', { method: 'POST', path: '/authorize', coreRuleMatches: ['GenericRFI_QUERYARGUMENTS'] }],
   ['XSS in the query of /authorize (never counted)', { method: 'GET', path: '/authorize', coreRuleMatches: ['CrossSiteScripting_QUERYARGUMENTS'] }],
@@ -125,11 +149,19 @@ describe.each(STAGES)('WAF rate limits (%s)', (stage) => {
     expect(rate['Limit']).toBe(limits()[r.name]);
     expect(rate['Limit']).toBeGreaterThanOrEqual(10); // WAF's minimum
     expect(rate['EvaluationWindowSec']).toBe(300);
-    expect(rate['ScopeDownStatement']).toEqual({
-      ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: r.match, SearchString: r.path, TextTransformations: [{ Priority: 0, Type: 'NONE' }] },
-    });
+    expect(rate['ScopeDownStatement']).toEqual(
+      r.match === 'MCP_ENDPOINTS'
+        ? { RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: MCP_ENDPOINTS_AND_BELOW_REGEX, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }
+        : { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: r.match, SearchString: r.path, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+    );
     if (r.key === 'IP') expect(rate['AggregateKeyType']).toBe('IP');
     expect(rule['Priority']).toBeLessThan(ruleNamed(stage, 'AWSManagedRulesCommonRuleSet')['Priority'] as number);
+  });
+
+  it('the MCP limits count every server\'s endpoint (/mcp, /<name>/mcp and below), nothing of the gateway', () => {
+    const re = new RegExp(MCP_ENDPOINTS_AND_BELOW_REGEX);
+    for (const path of ['/mcp', '/mcp/', '/clock/mcp', '/clock/mcp/x']) expect([path, re.test(path)]).toEqual([path, true]);
+    for (const path of ['/token', '/mcpx', '/clock/mcpx', '/.well-known/oauth-protected-resource/mcp']) expect([path, re.test(path)]).toEqual([path, false]);
   });
 
   it('/mcp is limited per bearer token (Authorization header value) and, higher, per IP', () => {

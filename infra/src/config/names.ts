@@ -44,6 +44,15 @@ export type SsmKey = keyof typeof SSM_KEYS;
 
 export const PROJECT = 'mcp-cognito';
 
+/**
+ * The MCP server registry (docs/architecture.md#mcp-server-registry): one SSM String parameter per server,
+ * `<path><name>`, holding its registration (libs/contracts `McpServerRegistration`, JSON). Each server's stack writes
+ * its own; the gateway reads the path (`MCP_SERVER_REGISTRY_PATH`), so adding a server edits no other stack.
+ */
+export function mcpServerRegistryPath(stage: StageName): string {
+  return `/${PROJECT}/${stage}/mcp-servers/`;
+}
+
 /** `/mcp-cognito/<stage>/<area>/<name>` */
 export function ssmName(stage: StageName, key: SsmKey): string {
   return `/${PROJECT}/${stage}/${SSM_KEYS[key]}`;
@@ -65,10 +74,23 @@ export function secretName(stage: StageName, key: SecretKey): string {
   return `${PROJECT}/${stage}/${SECRET_KEYS[key]}`;
 }
 
-/** Every stack of a stage, in first-deploy order (docs/deploy.md); infra/scripts/affected-stacks.mjs uses the same list. */
+/**
+ * The fixed stacks of a stage, in first-deploy order (docs/deploy.md); infra/scripts/affected-stacks.mjs uses the same
+ * list. `Tools` is the stack of the MCP server at `/mcp` (mcp-tools); every other MCP server adds its own
+ * `Server-<name>` stack ({@link mcpServerStackPart}) between `Tools` and `Monitoring`.
+ */
 export const STACK_PARTS = ['Waf', 'Data', 'Network', 'Security', 'Gateway', 'Tools', 'Monitoring'] as const;
 
-export type StackPart = (typeof STACK_PARTS)[number];
+export type StackPart = (typeof STACK_PARTS)[number] | `Server-${string}`;
+
+/**
+ * The stack part of an MCP server: `Tools` for the one at `/mcp` (its stack name from before there were several, so a
+ * deployed stage keeps its resources), `Server-<name>` for the others (the manifest name: unique, and never one of
+ * the fixed parts).
+ */
+export function mcpServerStackPart(server: { name: string; path: string }): StackPart {
+  return server.path === '/mcp' ? 'Tools' : `Server-${server.name}`;
+}
 
 /** CloudFormation stack names: `McpCognito-Dev-Gateway`; the Nx deploy targets match `McpCognito-*-Gateway`. */
 export function stackName(stage: StageName, part: StackPart): string {

@@ -11,7 +11,21 @@ export interface AllowedLocation {
   method: 'GET' | 'POST';
   /** Exact URI path (no prefix match: an exception never widens to sibling paths). */
   path: string;
+  /**
+   * Instead of the exact path: a whole-path regular expression (WAF RegexMatchStatement), for the one location that
+   * exists once per MCP server ({@link MCP_ENDPOINT_REGEX}); `path` is then its example.
+   */
+  regex?: string;
 }
+
+/**
+ * Every MCP endpoint and nothing else: `/mcp` (the first server) or `/<name>/mcp`, with `<name>` as libs/contracts
+ * allows a server name (3-40 characters, lower-case letters, digits, '-'). Anchored at both ends, so `/mcp/`,
+ * `/x/mcp/y` or `/a/b/mcp` do not match. One generic rule: a new server needs no WAF change.
+ */
+export const MCP_ENDPOINT_REGEX = '^/([a-z][a-z0-9-]{1,38}[a-z0-9]/)?mcp$';
+/** Every MCP endpoint and anything below it (what rate limits count). */
+export const MCP_ENDPOINTS_AND_BELOW_REGEX = '^/([a-z][a-z0-9-]{1,38}[a-z0-9]/)?mcp(/.*)?$';
 
 /** A rule of `AWSManagedRulesCommonRuleSet` set to Count, then blocked again everywhere but {@link allowOn}. */
 export interface CommonRuleException {
@@ -32,7 +46,7 @@ const OAUTH_BODY_POSTS: readonly AllowedLocation[] = [
   { method: 'POST', path: '/consent' },
   { method: 'POST', path: '/token' },
 ];
-const MCP_POST: AllowedLocation = { method: 'POST', path: '/mcp' };
+const MCP_POST: AllowedLocation = { method: 'POST', path: '/mcp', regex: MCP_ENDPOINT_REGEX };
 
 const LOOPBACK =
   'native MCP clients (Claude Code, VS Code, Codex, the SDKs) use RFC 8252 loopback redirect URIs such as ' +
@@ -75,7 +89,7 @@ export const COMMON_RULE_EXCEPTIONS: readonly CommonRuleException[] = [
     rule: 'CrossSiteScripting_BODY',
     label: 'CrossSiteScripting_Body',
     allowOn: [MCP_POST],
-    why: 'tool arguments may be code or markup; mcp-tools answers JSON-RPC (application/json or text/event-stream), never HTML',
+    why: 'tool arguments may be code or markup; MCP servers on the kit answer JSON-RPC (application/json or text/event-stream), never HTML',
   },
   {
     rule: 'SizeRestrictions_BODY',
@@ -92,8 +106,11 @@ export interface RateLimitRule {
   /** The stage's limit (config `rateLimits[name]`). */
   name: keyof RateLimits;
   path: string;
-  /** `EXACTLY` for OAuth endpoints; `STARTS_WITH` where the route is a prefix (`/consent*`, `/mcp*`). */
-  match: 'EXACTLY' | 'STARTS_WITH';
+  /**
+   * `EXACTLY` for OAuth endpoints; `STARTS_WITH` where the route is a prefix (`/consent*`); `MCP_ENDPOINTS` for every
+   * MCP server's endpoint and what is below it ({@link MCP_ENDPOINTS_AND_BELOW_REGEX}; `path` is its example).
+   */
+  match: 'EXACTLY' | 'STARTS_WITH' | 'MCP_ENDPOINTS';
   key: RateKey;
   why: string;
 }
@@ -110,11 +127,17 @@ export const RATE_LIMIT_RULES: readonly RateLimitRule[] = [
   { name: 'consent', path: '/consent', match: 'STARTS_WITH', key: 'IP', why: 'consent form posts create pending authorizations' },
   { name: 'revoke', path: '/revoke', match: 'EXACTLY', key: 'IP', why: 'each revocation may call Cognito upstream' },
   { name: 'callback', path: '/callback', match: 'EXACTLY', key: 'IP', why: 'each callback exchanges a code with Cognito' },
-  { name: 'mcpPerToken', path: '/mcp', match: 'STARTS_WITH', key: 'AUTHORIZATION', why: 'one runaway agent (one token) cannot starve the others' },
+  {
+    name: 'mcpPerToken',
+    path: '/mcp',
+    match: 'MCP_ENDPOINTS',
+    key: 'AUTHORIZATION',
+    why: 'one runaway agent (one token, which is bound to one server) cannot starve the others',
+  },
   {
     name: 'mcpPerIp',
     path: '/mcp',
-    match: 'STARTS_WITH',
+    match: 'MCP_ENDPOINTS',
     key: 'IP',
     why: 'requests without a token (401 floods) and token spraying from one address; high, because offices share NAT addresses',
   },

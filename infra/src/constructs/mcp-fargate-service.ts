@@ -10,7 +10,7 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { ServiceName } from '@mcp-cognito/routing';
+import type { RouteRule, ServiceName } from '@mcp-cognito/routing';
 import type { SsmKey } from '../config/names';
 import type { ServiceSizing, StageName } from '../config/stages';
 import { TIMEOUTS } from '../config/timeouts';
@@ -19,15 +19,16 @@ import { ServiceAlarms } from './service-alarms';
 import { publishParameter } from './shared-parameters';
 import { tableAccessStatements, type TableAccessTarget } from './table-access';
 
-/** What each service stack publishes for the monitoring stack's dashboard. */
-const PUBLISHED: Record<ServiceName, { targetGroup: SsmKey; ecsService: SsmKey }> = {
+/** What the gateway's and mcp-tools' stacks publish for the monitoring stack's dashboard (other servers: their own alarms). */
+const PUBLISHED: Partial<Record<string, { targetGroup: SsmKey; ecsService: SsmKey }>> & Record<ServiceName, { targetGroup: SsmKey; ecsService: SsmKey }> = {
   'auth-gateway': { targetGroup: 'gatewayTargetGroupFullName', ecsService: 'gatewayEcsServiceName' },
   'mcp-tools': { targetGroup: 'toolsTargetGroupFullName', ecsService: 'toolsEcsServiceName' },
 };
 
 export interface McpFargateServiceProps {
   stage: StageName;
-  service: ServiceName;
+  /** `auth-gateway`, or an MCP server's manifest name (container name, log stream prefix, alarm names). */
+  service: string;
   image: ecs.ContainerImage;
   containerPort: number;
   sizing: ServiceSizing;
@@ -35,8 +36,13 @@ export interface McpFargateServiceProps {
   environment: Record<string, string>;
   /** Injected by the ECS agent from Secrets Manager at task start (read by the execution role). */
   secrets: Record<string, ecs.Secret>;
-  /** The single table; the item prefixes the service may touch come from libs/contracts `TABLE_ACCESS`. */
-  table: TableAccessTarget;
+  /**
+   * The single table; the item prefixes the service may touch come from libs/contracts `TABLE_ACCESS`. A service
+   * without an entry there gets no table permission at all; one without a table (a stateless MCP server) none either.
+   */
+  table?: TableAccessTarget;
+  /** The service's listener-rule routes (libs/routing). @default libs/routing ROUTES */
+  routes?: readonly RouteRule[];
   vpc: ec2.IVpc;
   cluster: ecs.ICluster;
   listener: elbv2.IApplicationListener;
@@ -72,6 +78,8 @@ export class McpFargateService extends Construct {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly logGroup: logs.LogGroup;
   readonly alarms: ServiceAlarms;
+  /** The task's own role (what the application may do); stacks add what only they need (the gateway: the registry). */
+  readonly taskRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: McpFargateServiceProps) {
     super(scope, id);
@@ -86,11 +94,11 @@ export class McpFargateService extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    const taskRole = new iam.Role(this, 'TaskRole', {
+    const taskRole = (this.taskRole = new iam.Role(this, 'TaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `${props.service}: its own item prefixes of the table, the table key via DynamoDB; nothing else`,
-    });
-    for (const statement of tableAccessStatements(props.service, props.table)) taskRole.addToPolicy(statement);
+    }));
+    if (props.table) for (const statement of tableAccessStatements(props.service, props.table)) taskRole.addToPolicy(statement);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.sizing.cpu,
@@ -152,6 +160,7 @@ export class McpFargateService extends Construct {
 
     const rules = new RouteRules(this, 'Routes', {
       service: props.service,
+      routes: props.routes,
       listener: props.listener,
       targetGroup: this.targetGroup,
     });
@@ -196,8 +205,11 @@ export class McpFargateService extends Construct {
       scaleOutCooldown: Duration.seconds(60),
     });
 
-    publishParameter(this, props.stage, PUBLISHED[props.service].targetGroup, this.targetGroup.targetGroupFullName);
-    publishParameter(this, props.stage, PUBLISHED[props.service].ecsService, this.service.serviceName);
+    const published = PUBLISHED[props.service];
+    if (published) {
+      publishParameter(this, props.stage, published.targetGroup, this.targetGroup.targetGroupFullName);
+      publishParameter(this, props.stage, published.ecsService, this.service.serviceName);
+    }
 
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',

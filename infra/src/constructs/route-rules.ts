@@ -1,6 +1,6 @@
 import { aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ROUTES, type ServiceName } from '@mcp-cognito/routing';
+import { ROUTES, type RouteRule, type RouteService } from '@mcp-cognito/routing';
 
 /**
  * ALB quota: at most 5 condition values per rule, counted across all its conditions. The ALB is
@@ -21,9 +21,10 @@ export interface PathRule {
  * The listener rules of `service`, generated from the single-origin path table in libs/routing
  * (docs/architecture.md#topology): each route's paths in chunks of {@link MAX_PATHS_PER_RULE}, priorities
  * `route.priority`, `route.priority + 1`, ... Pure, so tests can compare it with the template.
+ * `routes`: the table holding the service's route (an MCP server's: libs/routing `mcpServerRoute`).
  */
-export function pathRulesOf(service: ServiceName): PathRule[] {
-  return ROUTES.filter((r) => r.service === service).flatMap((route) => {
+export function pathRulesOf(service: RouteService, routes: readonly RouteRule[] = ROUTES): PathRule[] {
+  return routes.filter((r) => r.service === service).flatMap((route) => {
     const chunks: string[][] = [];
     for (let i = 0; i < route.paths.length; i += MAX_PATHS_PER_RULE) chunks.push(route.paths.slice(i, i + MAX_PATHS_PER_RULE));
     if (chunks.length > MAX_RULES_PER_ROUTE) {
@@ -34,7 +35,9 @@ export function pathRulesOf(service: ServiceName): PathRule[] {
 }
 
 export interface RouteRulesProps {
-  service: ServiceName;
+  service: RouteService;
+  /** The routes to turn into rules. @default libs/routing ROUTES (the gateway's and mcp-tools') */
+  routes?: readonly RouteRule[];
   listener: elbv2.IApplicationListener;
   targetGroup: elbv2.IApplicationTargetGroup;
 }
@@ -45,7 +48,7 @@ export class RouteRules extends Construct {
 
   constructor(scope: Construct, id: string, props: RouteRulesProps) {
     super(scope, id);
-    this.rules = pathRulesOf(props.service).map(
+    this.rules = pathRulesOf(props.service, props.routes).map(
       (rule) =>
         new elbv2.ApplicationListenerRule(this, `Rule${rule.priority}`, {
           listener: props.listener,

@@ -1,12 +1,11 @@
 import { Duration, aws_cloudwatch as cloudwatch, type aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { ServiceName } from '@mcp-cognito/routing';
 import { alarmName } from '../config/names';
 import type { StageName } from '../config/stages';
 
 export interface ServiceAlarmsProps {
   stage: StageName;
-  service: ServiceName;
+  service: string;
   targetGroup: elbv2.ApplicationTargetGroup;
   /** `app/<name>/<id>` of the shared ALB (the `LoadBalancer` dimension). */
   albFullName: string;
@@ -19,7 +18,7 @@ export interface ServiceAlarmsProps {
 export const MIN_REQUESTS_FOR_RATE = 20;
 
 /** Alarm names of a service: `<service>-5xx-rate`, `<service>-unhealthy-targets`, `<service>-p99-latency`. */
-export const serviceAlarmNames = (stage: StageName, service: ServiceName) => ({
+export const serviceAlarmNames = (stage: StageName, service: string) => ({
   fiveXx: alarmName(stage, `${service}-5xx-rate`),
   unhealthy: alarmName(stage, `${service}-unhealthy-targets`),
   p99: alarmName(stage, `${service}-p99-latency`),

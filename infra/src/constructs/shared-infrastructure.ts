@@ -36,9 +36,6 @@ export class SharedInfrastructure extends Construct {
   readonly albSecurityGroup: ec2.ISecurityGroup;
   readonly listener: elbv2.IApplicationListener;
   readonly publicBaseUrl: string;
-  readonly tableName: string;
-  readonly tableArn: string;
-  readonly tableKeyArn: string;
   readonly userPoolId: string;
   readonly userPoolClientId: string;
   readonly cognitoDomainUrl: string;
@@ -70,14 +67,27 @@ export class SharedInfrastructure extends Construct {
       securityGroup: this.albSecurityGroup,
     });
     this.publicBaseUrl = config.customDomain ? `https://${config.customDomain.domainName}` : read('publicBaseUrl');
-    this.tableName = read('tableName');
-    this.tableArn = read('tableArn');
-    this.tableKeyArn = read('tableKeyArn');
     this.userPoolId = read('userPoolId');
     this.userPoolClientId = read('userPoolClientId');
     this.cognitoDomainUrl = read('cognitoDomainUrl');
     this.albFullName = read('albFullName');
     this.alarmAction = alarmTopicAction(this, config.stage);
+  }
+
+  /**
+   * The table's name, ARN and key ARN: read (an SSM parameter of the template) only by a stack whose service uses the
+   * table, so a stateless MCP server's template names no table at all.
+   */
+  get tableName(): string {
+    return readParameter(this, this.config.stage, 'tableName');
+  }
+
+  get tableArn(): string {
+    return readParameter(this, this.config.stage, 'tableArn');
+  }
+
+  get tableKeyArn(): string {
+    return readParameter(this, this.config.stage, 'tableKeyArn');
   }
 
   /**
@@ -92,10 +102,10 @@ export class SharedInfrastructure extends Construct {
    * The props of `McpFargateService` that come from the shared infrastructure and the stage, the same for
    * both services (each one's table access comes from libs/contracts by its service name). Creates no constructs.
    */
-  serviceDefaults() {
+  serviceDefaults(options: { table?: boolean } = {}) {
     return {
       stage: this.config.stage,
-      table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, region: Stack.of(this).region },
+      ...(options.table === false ? {} : { table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, region: Stack.of(this).region } }),
       vpc: this.vpc,
       cluster: this.cluster,
       listener: this.listener,
@@ -111,7 +121,7 @@ export class SharedInfrastructure extends Construct {
    * The container environment both services share (variable names: libs/config runtime.config.ts and
    * cognito.config.ts); each service stack adds its own variables.
    */
-  commonEnvironment(port: number, logLevel: string): Record<string, string> {
+  commonEnvironment(port: number, logLevel: string, options: { table?: boolean } = {}): Record<string, string> {
     const region = Stack.of(this).region;
     return {
       NODE_ENV: 'production',
@@ -125,7 +135,7 @@ export class SharedInfrastructure extends Construct {
       LOG_LEVEL: logLevel,
       LOG_FORMAT: 'json',
       AWS_REGION: region,
-      DYNAMODB_TABLE: this.tableName,
+      ...(options.table === false ? {} : { DYNAMODB_TABLE: this.tableName }),
       COGNITO_USER_POOL_ID: this.userPoolId,
       COGNITO_CLIENT_ID: this.userPoolClientId,
       COGNITO_DOMAIN: this.cognitoDomainUrl,

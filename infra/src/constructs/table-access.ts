@@ -1,6 +1,5 @@
 import { aws_iam as iam } from 'aws-cdk-lib';
 import { TABLE_ACCESS, type TableAccess } from '@mcp-cognito/contracts';
-import type { ServiceName } from '@mcp-cognito/routing';
 
 /** Item actions behind a `readWrite` prefix (libs/storage: conditional puts/updates/deletes, consistent reads). */
 export const READ_WRITE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
@@ -36,13 +35,21 @@ function itemStatement(sid: string, actions: readonly string[], prefixes: readon
   });
 }
 
+/** The table access libs/contracts grants `service`, or undefined when it has none (a stateless MCP server). */
+export function tableAccessOf(service: string): TableAccess | undefined {
+  return Object.hasOwn(TABLE_ACCESS, service) ? (TABLE_ACCESS as Record<string, TableAccess>)[service] : undefined;
+}
+
 /**
  * The task-role statements of `service` on the single table, derived from libs/contracts `TABLE_ACCESS`
  * (so a prefix added there reaches the policy without an infra edit): item actions only on the
  * partition-key prefixes the service owns (read-write and read-only separately), DescribeTable for the
  * health check, and the table key only when DynamoDB itself uses it on the service's behalf.
  */
-export function tableAccessStatements(service: ServiceName, target: TableAccessTarget, access: TableAccess = TABLE_ACCESS[service]): iam.PolicyStatement[] {
+export function tableAccessStatements(service: string, target: TableAccessTarget, access: TableAccess | undefined = tableAccessOf(service)): iam.PolicyStatement[] {
+  // A service with no entry in TABLE_ACCESS (a stateless MCP server) gets nothing at all: no items, no
+  // DescribeTable (its health checks no table), no key.
+  if (access === undefined) return [];
   const statements: iam.PolicyStatement[] = [];
   if (access.readWrite.length > 0) statements.push(itemStatement('TableItemsReadWrite', READ_WRITE_ACTIONS, access.readWrite, target.tableArn));
   if (access.readOnly.length > 0) statements.push(itemStatement('TableItemsReadOnly', READ_ONLY_ACTIONS, access.readOnly, target.tableArn));

@@ -1,5 +1,6 @@
-import { Stack, type StackProps, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type StackProps, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { mcpServerRegistryPath } from '../config/names';
 import type { StageConfig } from '../config/stages';
 import { appImage } from '../constructs/app-image';
 import { McpFargateService } from '../constructs/mcp-fargate-service';
@@ -21,7 +22,6 @@ export class GatewayStack extends Stack {
     const { config } = props;
     const shared = new SharedInfrastructure(this, 'Shared', { config });
     const port = SERVICE_PORTS['auth-gateway'];
-    const base = shared.publicBaseUrl;
     const secret = (key: Parameters<SharedInfrastructure['secret']>[0]) => ecs.Secret.fromSecretsManager(shared.secret(key));
 
     this.service = new McpFargateService(this, 'AuthGateway', {
@@ -32,7 +32,10 @@ export class GatewayStack extends Stack {
       // Variable names: libs/config gateway.config.ts / runtime.config.ts / cognito.config.ts.
       environment: {
         ...shared.commonEnvironment(port, config.logLevel),
-        MCP_RESOURCES: `${base}/mcp`,
+        // The MCP server registry: every server's own stack (mcp-tools' too) writes one parameter under this path; the
+        // gateway reads them at run time (docs/architecture.md#mcp-server-registry), so a new server never changes
+        // this stack. No MCP_RESOURCES: a static entry would duplicate mcp-tools' registry entry.
+        MCP_SERVER_REGISTRY_PATH: mcpServerRegistryPath(config.stage),
         // The gateway's access tokens never outlive the Cognito token they embed.
         // Short (not revocable), and shorter than Cognito's token so that refreshes rarely call Cognito.
         ACCESS_TOKEN_TTL: String(Math.min(900, config.cognito.accessTokenValidity.toSeconds())),
@@ -51,6 +54,26 @@ export class GatewayStack extends Stack {
       },
       alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.gateway },
       ...shared.serviceDefaults(),
+    });
+
+    // Read access to exactly the registry path: GetParametersByPath names the path itself, GetParameter the
+    // parameters under it (String parameters: no KMS key involved).
+    const registry = mcpServerRegistryPath(config.stage).replace(/\/$/, '');
+    const parameterArn = (name: string) => this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+    this.service.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'McpServerRegistryRead',
+        actions: ['ssm:GetParametersByPath', 'ssm:GetParameter'],
+        resources: [parameterArn(registry), parameterArn(`${registry}/*`)],
+      }),
+    );
+    // cdk-nag names the resource as synthesized: literal region/account when the stage gives them, else the pseudo parameter.
+    const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? pseudo : value);
+    Validations.of(this.service.taskRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:${literal(this.region, '<AWS::Region>')}:${literal(this.account, '<AWS::AccountId>')}:parameter${registry}/*]`,
+      reason:
+        'The MCP server registry: one parameter per server, added by each server\'s own stack without a gateway change; the wildcard is ' +
+        'limited to the registry path of this stage, read-only.',
     });
   }
 }

@@ -16,6 +16,7 @@ import type { StageConfig } from '../config/stages';
 import {
   COMMON_RULE_EXCEPTIONS,
   CORE_RULE_SET_LABEL_PREFIX,
+  MCP_ENDPOINTS_AND_BELOW_REGEX,
   RATE_LIMIT_RULES,
   type AllowedLocation,
   type CommonRuleException,
@@ -50,8 +51,13 @@ function methodIs(method: string): Statement {
   return { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: method, textTransformations: NONE } };
 }
 
+/** The whole URI path matches `regex` (WAF RegexMatchStatement: the regex itself carries the anchors). */
+function pathMatchesRegex(regex: string): Statement {
+  return { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: regex, textTransformations: NONE } };
+}
+
 function at(location: AllowedLocation): Statement {
-  return { andStatement: { statements: [methodIs(location.method), pathIs(location.path)] } };
+  return { andStatement: { statements: [methodIs(location.method), location.regex ? pathMatchesRegex(location.regex) : pathIs(location.path)] } };
 }
 
 /** Blocks what the counted managed rule matched, except at its exact method + path locations. */
@@ -68,7 +74,8 @@ function rateStatement(rule: RateLimitRule, limit: number): Statement {
       ? { aggregateKeyType: 'IP' }
       : // Requests without the header are not counted by this rule; the per-IP rule of the same path covers them.
         { aggregateKeyType: 'CUSTOM_KEYS', customKeys: [{ header: { name: 'authorization', textTransformations: NONE } }] };
-  return { rateBasedStatement: { limit, evaluationWindowSec: 300, ...key, scopeDownStatement: pathIs(rule.path, rule.match) } };
+  const scope = rule.match === 'MCP_ENDPOINTS' ? pathMatchesRegex(MCP_ENDPOINTS_AND_BELOW_REGEX) : pathIs(rule.path, rule.match);
+  return { rateBasedStatement: { limit, evaluationWindowSec: 300, ...key, scopeDownStatement: scope } };
 }
 
 /** Rule name of a rate limit: `rate-<name>`. */

@@ -3,7 +3,7 @@
 export { createMcpServerApp } from './lib/app/create-mcp-server-app';
 export { MAX_BODY_BYTES } from './lib/protocol/mcp.endpoint';
 export { McpServerModule } from './lib/app/mcp-server.module';
-export { defineMcpServer, type McpServerDefinition } from './lib/app/server-definition';
+export { defineMcpServer, usesStorage, type McpServerDefinition } from './lib/app/server-definition';
 export { MCP_SERVER_CONFIG, MCP_SERVER_DEFINITION } from './lib/app/tokens';
 export { defineTool, jsonResult, toolError, type HandlerContext, type ToolDefinition } from './lib/definitions/tool-definition';
 export { defineResource, type ResourceDefinition } from './lib/definitions/resource-definition';

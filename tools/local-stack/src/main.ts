@@ -5,13 +5,14 @@ import { findWorkspaceRoot, loadOrCreateDevSecrets, startLocalStack, type LocalS
 /**
  * `npm start`: the whole stack on loopback with no Docker and no AWS account. By default in
  * single-origin mode, as behind CloudFront: one local proxy origin (LOCAL_PORT_PROXY, 8080) is the
- * issuer and serves `/mcp`, routed by the shared path table; LOCAL_SINGLE_ORIGIN=false gives each
+ * issuer and serves `/mcp` and every other MCP server of the workspace at `/<name>/mcp` (each its own process, found by
+ * its `apps/<name>/mcp-server.json`), routed by the shared path table; LOCAL_SINGLE_ORIGIN=false gives each
  * service its own origin. Ports can be moved with LOCAL_PORT_DYNAMODB / LOCAL_PORT_IDP /
  * LOCAL_PORT_IDP_ISSUER (local-idp's issuer origin, apart from its domain as in Cognito) / LOCAL_PORT_GATEWAY / LOCAL_PORT_TOOLS, instances per service with LOCAL_GATEWAY_INSTANCES /
  * LOCAL_TOOLS_INSTANCES (single-origin only), the DynamoDB engine with DYNAMODB_ENGINE=dynamodb-local,
  * log verbosity with LOG_LEVEL.
  */
-const COLORS: Record<string, string> = { idp: '35', gateway: '36', tools: '33', dynamodb: '32', proxy: '34' };
+const COLORS: Record<string, string> = { idp: '35', gateway: '36', tools: '33', dynamodb: '32', proxy: '34', clock: '93' };
 const tty = process.stdout.isTTY;
 const label = (name: string) => (tty ? `\x1b[${COLORS[name.split('#')[0] ?? name] ?? '37'}m${name.padEnd(9)}\x1b[0m` : name.padEnd(9));
 
@@ -38,6 +39,12 @@ function banner(stack: LocalStack, users: DevUser[], secretsPath: string, create
     ...(stack.urls.proxy ? [['Single origin (local proxy, path rules as in AWS)', stack.urls.proxy]] : []),
     ...health('auth-gateway', stack.instances.gateway),
     ...health('mcp-tools', stack.instances.tools),
+    // Every other MCP server of the workspace (apps/*/mcp-server.json), behind the same origin at its own path.
+    ...stack.servers.flatMap((server) => [
+      [`MCP server ${server.manifest.name} (${Object.keys(server.manifest.scopes).join(', ')})`, server.mcp],
+      ['  its Protected Resource Metadata', `${new URL(server.mcp).origin}/.well-known/oauth-protected-resource${server.manifest.path}`],
+      ...health(server.manifest.name, [server.instance]),
+    ]),
     ['local-idp (Cognito stand-in): hosted domain', stack.urls.idp],
     ['  user-pool issuer (its own origin, as in AWS)', `${stack.urls.cognitoIssuer}/.well-known/openid-configuration`],
     ['Sign out (ends the Cognito session too)', `${stack.urls.issuer}/consent/sign-out`],

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createRemoteJWKSet } from 'jose';
+import { parseMcpServerRegistration, readMcpServerManifests, type McpServerRegistration } from '@mcp-cognito/contracts';
 import { findWorkspaceRoot, generateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
 
 /**
@@ -114,5 +115,55 @@ describe('local stack, single origin: the proxy passes every early answer of a s
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});
+
+describe('local stack: every MCP server of the workspace runs behind the one origin (apps/*/mcp-server.json)', () => {
+  let stack: LocalStack;
+  const manifests = readMcpServerManifests(findWorkspaceRoot());
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      ports: { dynamodb: 0, idp: 0, gateway: 0, tools: 0, proxy: 0 },
+      secrets: await generateDevSecrets(),
+      logLevel: 'warn',
+      singleOrigin: true,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('each server besides mcp-tools is its own process, served at <origin>/<name>/mcp', () => {
+    expect(stack.servers.map((s) => s.manifest.name)).toEqual(manifests.filter((m) => m.path !== '/mcp').map((m) => m.name));
+    expect(stack.servers.map((s) => s.mcp)).toContain(`${stack.urls.proxy}/clock/mcp`);
+    expect(new Set(stack.servers.map((s) => s.instance.process.child.pid)).size).toBe(stack.servers.length);
+  });
+
+  it('the gateway gets the registry: MCP_SERVERS (one registration per manifest)', () => {
+    const registrations = JSON.parse(stack.env.gateway['MCP_SERVERS'] ?? '[]').map((r: unknown) => parseMcpServerRegistration(r));
+    expect(registrations.map((r: McpServerRegistration) => r.resource)).toEqual(manifests.map((m) => `${stack.urls.proxy}${m.path}`));
+  });
+
+  it('through the proxy: clock answers 401 at /clock/mcp naming its own metadata, and its PRM names its scopes', async () => {
+    const res = await fetch(`${stack.urls.proxy}/clock/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(res.status).toBe(401);
+    const prm = `${stack.urls.proxy}/.well-known/oauth-protected-resource/clock/mcp`;
+    expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="${prm}"`);
+    expect(await (await fetch(prm)).json()).toMatchObject({ resource: `${stack.urls.proxy}/clock/mcp`, scopes_supported: ['clock/read'], authorization_servers: [stack.urls.issuer] });
+    // mcp-tools keeps /mcp and the bare well-known URL
+    expect(await (await fetch(`${stack.urls.proxy}/.well-known/oauth-protected-resource`)).json()).toMatchObject({ resource: `${stack.urls.proxy}/mcp` });
+  });
+
+  it('a stateless server reports no table in its health', async () => {
+    const clock = stack.servers.find((s) => s.manifest.name === 'clock');
+    const body = (await (await fetch(`${clock?.url}/health`)).json()) as { status: string; info: Record<string, unknown> };
+    expect(body.status).toBe('ok');
+    expect(body.info).not.toHaveProperty('dynamodb');
   });
 });

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readMcpServerManifests, type McpServerManifest } from '@mcp-cognito/contracts';
+import { buildRoutes } from '@mcp-cognito/routing';
 import { startEmbeddedDynamoDb } from '../dynamodb/embedded-dynamodb';
 import { freePort } from '../dynamodb/free-port';
 import { startLocalIdpProcess } from '../local-idp-process';
@@ -36,8 +39,13 @@ export interface LocalStackOptions {
   dynamodbEngine?: 'dynalite' | 'dynamodb-local';
   /** Defaults to the persisted set in `<root>/.local/` (created on first use). */
   secrets?: DevSecrets;
-  /** Extra variables per service, e.g. short token lifetimes in tests. */
-  env?: { idp?: Record<string, string>; gateway?: Record<string, string>; tools?: Record<string, string> };
+  /** Extra variables per service, e.g. short token lifetimes in tests (`servers`: the other MCP servers, by name). */
+  env?: { idp?: Record<string, string>; gateway?: Record<string, string>; tools?: Record<string, string>; servers?: Record<string, Record<string, string>> };
+  /**
+   * Which MCP servers run: by default every `apps/<name>/mcp-server.json` of the workspace (libs/contracts
+   * `readMcpServerManifests`), each its own process; the one at `/mcp` (mcp-tools) always runs.
+   */
+  mcpServers?: readonly string[];
   logLevel?: string;
   logFormat?: 'json' | 'pretty';
   output?: (service: string, line: string) => void;
@@ -53,6 +61,17 @@ export interface LocalStackOptions {
    * uses `ports.gateway` / `ports.tools`, further ones free ports. Default 1 each.
    */
   instances?: { gateway?: number; tools?: number };
+}
+
+/** An MCP server of the stack other than mcp-tools (which keeps `tools` in {@link LocalStack}). */
+export interface LocalMcpServer {
+  manifest: McpServerManifest;
+  /** What clients use: `<public origin><path>`, e.g. `http://127.0.0.1:8080/clock/mcp`. */
+  mcp: string;
+  /** Its own origin (bypassing the proxy), e.g. for `/health`. */
+  url: string;
+  env: Record<string, string>;
+  instance: LocalServiceInstance;
 }
 
 /** One running instance of a service. */
@@ -75,6 +94,8 @@ export interface LocalStack {
   env: { idp: Record<string, string>; gateway: Record<string, string>; tools: Record<string, string> };
   secrets: DevSecrets;
   instances: { gateway: LocalServiceInstance[]; tools: LocalServiceInstance[] };
+  /** Every MCP server besides mcp-tools, each its own process on a free port (by name order). */
+  servers: LocalMcpServer[];
   /** The single-origin proxy (hit counters per instance), in `singleOrigin` mode. */
   proxy?: SingleOriginProxy;
   stop(): Promise<void>;
@@ -87,8 +108,8 @@ async function port(wanted: number | undefined, fallback: number): Promise<numbe
 }
 
 /**
- * Brings up the whole stack on loopback: embedded DynamoDB, local-idp, auth-gateway, mcp-tools.
- * Services run from their built output (`dist/apps/*`), each as its own process.
+ * Brings up the whole stack on loopback: embedded DynamoDB, local-idp, auth-gateway, mcp-tools and every other MCP
+ * server of the workspace. Services run from their built output (`dist/apps/*`), each as its own process.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const root = findWorkspaceRoot();
@@ -109,6 +130,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (!options.singleOrigin && (count.gateway > 1 || count.tools > 1)) {
     throw new Error('several instances per service need singleOrigin: true (the proxy is what spreads requests over them)');
   }
+  const manifests = readMcpServerManifests(root).filter((m) => m.path === '/mcp' || !options.mcpServers || options.mcpServers.includes(m.name));
+  const root0 = manifests.find((m) => m.path === '/mcp');
+  if (!root0) throw new Error('no MCP server at /mcp in apps/*/mcp-server.json');
+  const others = manifests.filter((m) => m !== root0);
+  for (const m of others) {
+    if (!existsSync(join(root, 'dist', m.directory, 'main.js'))) throw new Error(`${m.name} is not built: npx nx build ${m.name} (npm start builds every MCP server)`);
+  }
   const started: Array<{ stop(): Promise<void> }> = [];
   const services: Array<{ stop(): Promise<void> }> = [];
   const stop = async () => {
@@ -124,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const instancePorts = async (first: number, n: number) => [first, ...(await Promise.all(Array.from({ length: n - 1 }, () => freePort())))];
     const gatewayPorts = await instancePorts(ports.gateway, count.gateway);
     const toolsPorts = await instancePorts(ports.tools, count.tools);
+    const serverPorts = await Promise.all(others.map(() => freePort()));
     const direct = (p: number) => `http://127.0.0.1:${p}`;
 
     let proxy: SingleOriginProxy | undefined;
@@ -133,7 +162,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       proxy = await startSingleOriginProxy({
         port: ports.proxy,
         ready: false,
-        upstreams: { 'auth-gateway': gatewayPorts.map(direct), 'mcp-tools': toolsPorts.map(direct) },
+        // One path table for all: the gateway's paths and each server's `/<name>/mcp` and its metadata path.
+        routes: buildRoutes(manifests),
+        upstreams: {
+          'auth-gateway': gatewayPorts.map(direct),
+          [root0.name]: toolsPorts.map(direct),
+          ...Object.fromEntries(others.map((m, i) => [m.name, [direct(serverPorts[i] as number)]])),
+        },
         healthPath: '/health',
         healthIntervalMs: PROXY_HEALTH_INTERVAL_MS,
         log: (line) => options.output?.('proxy', line),
@@ -150,22 +185,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const cognitoIssuer = `${idpIssuerUrl}/${LOCAL_USER_POOL_ID}`;
     const mcpUrl = `${toolsUrl}/mcp`;
 
-    const env = buildServiceEnvironments({ secrets, dynamoEndpoint: dynamo.endpoint, idpUrl, idpIssuerUrl, gatewayUrl, toolsUrl, logLevel: options.logLevel, logFormat: options.logFormat });
+    const servers = [
+      { manifest: root0, origin: toolsUrl },
+      ...others.map((m, i) => ({ manifest: m, origin: proxy?.url ?? direct(serverPorts[i] as number) })),
+    ];
+    const env = buildServiceEnvironments({ secrets, dynamoEndpoint: dynamo.endpoint, idpUrl, idpIssuerUrl, gatewayUrl, toolsUrl, servers, logLevel: options.logLevel, logFormat: options.logFormat });
     const idpEnv = { ...env.idp, LOCAL_IDP_PORT: String(ports.idp), ...options.env?.idp };
     // Behind the proxy a stopping instance announces itself first (the proxy polls /health); alone, it just drains.
     const announce: Record<string, string> = proxy ? { SHUTDOWN_ANNOUNCE_MS: String(LOCAL_SHUTDOWN_ANNOUNCE_MS) } : {};
     const gatewayEnv = { ...env.gateway, ...announce, PORT: String(ports.gateway), ...options.env?.gateway };
     const toolsEnv = { ...env.tools, ...announce, PORT: String(ports.tools), ...options.env?.tools };
+    const otherEnvs = others.map((m, i) => ({ ...env.servers[m.name], ...announce, PORT: String(serverPorts[i]), ...options.env?.servers?.[m.name] }));
 
     const idp = await startLocalIdpProcess({ port: ports.idp, issuerPort: ports.idpIssuer, env: idpEnv, output: options.output });
     started.push(idp);
 
     const several = count.gateway > 1 || count.tools > 1;
+    const mains = { gateway: 'dist/apps/auth-gateway/main.js', tools: `dist/${root0.directory}/main.js` };
     const launch = (service: 'gateway' | 'tools', p: number, i: number): Promise<LocalServiceInstance> =>
+      launchProcess(several ? `${service}#${i + 1}` : service, mains[service], { ...(service === 'gateway' ? gatewayEnv : toolsEnv), PORT: String(p) }, p);
+    const launchProcess = (name: string, main: string, processEnv: Record<string, string>, p: number): Promise<LocalServiceInstance> =>
       startServiceProcess({
-        name: several ? `${service}#${i + 1}` : service,
-        main: join(root, service === 'gateway' ? 'dist/apps/auth-gateway/main.js' : 'dist/apps/mcp-tools/main.js'),
-        env: { ...(service === 'gateway' ? gatewayEnv : toolsEnv), PORT: String(p) },
+        name,
+        main: join(root, main),
+        env: processEnv,
         healthUrl: `${direct(p)}/health`,
         // Several Nest processes starting at once on a small (or busy CI) machine take a while.
         timeoutMs: 60_000,
@@ -176,6 +219,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const settled = await Promise.allSettled([
       ...gatewayPorts.map((p, i) => launch('gateway', p, i)),
       ...toolsPorts.map((p, i) => launch('tools', p, i)),
+      ...others.map((m, i) => launchProcess(m.name, `dist/${m.directory}/main.js`, otherEnvs[i] as Record<string, string>, serverPorts[i] as number)),
     ]);
     for (const s of settled) if (s.status === 'fulfilled') services.push(s.value);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -196,7 +240,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       env: { idp: idpEnv, gateway: gatewayEnv, tools: toolsEnv },
       secrets,
-      instances: { gateway: running.slice(0, count.gateway), tools: running.slice(count.gateway) },
+      instances: { gateway: running.slice(0, count.gateway), tools: running.slice(count.gateway, count.gateway + count.tools) },
+      servers: others.map((m, i) => ({
+        manifest: m,
+        mcp: `${servers[i + 1]?.origin}${m.path}`,
+        url: direct(serverPorts[i] as number),
+        env: otherEnvs[i] as Record<string, string>,
+        instance: running[count.gateway + count.tools + i] as LocalServiceInstance,
+      })),
       ...(proxy ? { proxy } : {}),
       stop,
     };

@@ -1,5 +1,7 @@
+import { readMcpServerManifests, registrationFor, type McpServerManifest } from '@mcp-cognito/contracts';
 import { GATEWAY_SIGN_OUT_PATHS } from '@mcp-cognito/routing';
 import type { DevSecrets } from './dev-secrets';
+import { findWorkspaceRoot } from './workspace-root';
 
 export const LOCAL_USER_POOL_ID = 'local_devpool';
 export const LOCAL_COGNITO_CLIENT_ID = 'mcp-gateway-local';
@@ -19,6 +21,12 @@ export interface ServiceEnvironmentInput {
   gatewayUrl: string;
   /** The tools service's public URL; the MCP resource is `<toolsUrl>/mcp`. */
   toolsUrl: string;
+  /**
+   * Every MCP server of the stack with its public origin (the proxy's in single-origin mode, its own otherwise). The
+   * gateway learns them as registrations (`MCP_SERVERS`, `MCP_RESOURCES`); each gets its own environment. Default:
+   * mcp-tools alone at `toolsUrl`.
+   */
+  servers?: ReadonlyArray<{ manifest: McpServerManifest; origin: string }>;
   /** Extra gateway callback URLs local-idp must accept (several gateway instances in tests). */
   extraCallbackUrls?: string[];
   logLevel?: string;
@@ -34,6 +42,8 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
   idp: Record<string, string>;
   gateway: Record<string, string>;
   tools: Record<string, string>;
+  /** Each MCP server's environment by its name (mcp-tools' is also `tools`). */
+  servers: Record<string, Record<string, string>>;
 } {
   const { secrets } = input;
   const cognitoIssuer = `${input.idpIssuerUrl ?? input.idpUrl}/${LOCAL_USER_POOL_ID}`;
@@ -56,6 +66,17 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
     COGNITO_REGION: 'us-east-1',
   };
   const mcpUrl = `${input.toolsUrl}/mcp`;
+  const registrations = (input.servers ?? [{ manifest: mcpToolsManifest(), origin: input.toolsUrl }]).map((s) => registrationFor(s.manifest, s.origin));
+  const serverEnv = (resource: string, scopes: readonly string[]) => ({
+    ...common,
+    MCP_RESOURCE: resource,
+    MCP_SCOPES: scopes.join(','),
+    GATEWAY_ISSUER: input.gatewayUrl,
+    TOKEN_ENCRYPTION_KEYS: secrets.tokenEncryptionKeys,
+    // The MCP Inspector's default origin; other browser origins are refused (DNS rebinding).
+    ALLOWED_ORIGINS: 'http://localhost:6274,http://127.0.0.1:6274',
+  });
+  const servers = Object.fromEntries(registrations.map((r) => [r.name, serverEnv(r.resource, Object.keys(r.scopes))]));
   return {
     idp: {
       LOCAL_IDP_HOST: '127.0.0.1',
@@ -75,20 +96,23 @@ export function buildServiceEnvironments(input: ServiceEnvironmentInput): {
       ...common,
       COGNITO_CLIENT_SECRET: secrets.cognitoClientSecret,
       GATEWAY_ISSUER: input.gatewayUrl,
-      MCP_RESOURCES: mcpUrl,
+      // The registry (docs/architecture.md#mcp-server-registry): locally one JSON array, in AWS SSM parameters.
+      MCP_SERVERS: JSON.stringify(registrations),
       GATEWAY_SIGNING_KEYS: secrets.gatewaySigningKeys,
       TOKEN_ENCRYPTION_KEYS: secrets.tokenEncryptionKeys,
       STORAGE_ENCRYPTION_KEYS: secrets.storageEncryptionKeys,
       COOKIE_SECRET: secrets.cookieSecret,
       REFRESH_TOKEN_KEYS: secrets.refreshTokenKeys,
     },
-    tools: {
-      ...common,
-      MCP_RESOURCE: mcpUrl,
-      GATEWAY_ISSUER: input.gatewayUrl,
-      TOKEN_ENCRYPTION_KEYS: secrets.tokenEncryptionKeys,
-      // The MCP Inspector's default origin; other browser origins are refused (DNS rebinding).
-      ALLOWED_ORIGINS: 'http://localhost:6274,http://127.0.0.1:6274',
-    },
+    // The server at /mcp keeps its own name in the local stack's API (instances, ports, env), as before.
+    tools: servers['mcp-tools'] ?? serverEnv(mcpUrl, ['mcp-server/read', 'mcp-server/write']),
+    servers,
   };
+}
+
+/** mcp-tools' manifest (apps/mcp-tools/mcp-server.json): the default server of callers that name none. */
+function mcpToolsManifest(): McpServerManifest {
+  const manifest = readMcpServerManifests(findWorkspaceRoot()).find((m) => m.path === '/mcp');
+  if (!manifest) throw new Error('no MCP server at /mcp in this workspace (apps/*/mcp-server.json)');
+  return manifest;
 }

@@ -2,12 +2,12 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from '
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
-import { routeFor, type ServiceName } from '@mcp-cognito/routing';
+import { ROUTES, routeFor, type RouteRule, type RouteService as ServiceName } from '@mcp-cognito/routing';
 
 /**
- * The local stand-in for CloudFront + ALB (docs/architecture.md#topology): one origin in front of the gateway and the
- * tools service, routed by the same path table infra turns into listener rules (`routeFor` from
- * `@mcp-cognito/routing`). Unrouted paths get 404, as at the edge.
+ * The local stand-in for CloudFront + ALB (docs/architecture.md#topology): one origin in front of the gateway and every
+ * MCP server, routed by the same path table infra turns into listener rules (`buildRoutes` / `routeFor` from
+ * `@mcp-cognito/routing`, one route per server manifest). Unrouted paths get 404, as at the edge.
  *
  * - The `Host` header is passed through unchanged (no `changeOrigin`): the services build every URL
  *   from their configuration (`GATEWAY_ISSUER`, `MCP_RESOURCE`), never from `Host`, exactly as behind
@@ -40,6 +40,8 @@ export interface SingleOriginProxyOptions {
   host?: string;
   /** Base URLs of the instances of each service, e.g. `http://127.0.0.1:3000`. */
   upstreams: Partial<UpstreamMap>;
+  /** The path table (libs/routing `buildRoutes` of the workspace's servers). @default ROUTES (the gateway and mcp-tools) */
+  routes?: readonly RouteRule[];
   /** How long an instance that refused a connection is skipped (ms, default 2000). */
   downForMs?: number;
   /** Largest request body the proxy buffers (bytes, default 8 MiB, above every service's own limit); larger -> 413. */
@@ -92,7 +94,6 @@ interface Upstream extends UpstreamState {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const SERVICES: readonly ServiceName[] = ['auth-gateway', 'mcp-tools'];
 
 /** Seconds a client is told to wait while a service is not (yet) there. */
 const RETRY_AFTER_SECONDS = 1;
@@ -147,11 +148,14 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   let ready = options.ready ?? true;
   const log = options.log ?? (() => undefined);
+  const routes = options.routes ?? ROUTES;
+  const SERVICES: readonly ServiceName[] = [...new Set(routes.map((r) => r.service))];
   const pools = new Map<ServiceName, Upstream[]>(SERVICES.map((s) => [s, []]));
   const cursor = new Map<ServiceName, number>(SERVICES.map((s) => [s, 0]));
 
   const addUpstream = (service: ServiceName, url: string) => {
-    const pool = pools.get(service)!;
+    const pool = pools.get(service);
+    if (!pool) throw new Error(`no route serves ${service}: give the proxy a path table (routes) that names it`);
     const origin = normalizeUrl(url);
     if (!pool.some((u) => u.url === origin)) pool.push({ service, url: origin, hits: 0, failures: 0, down: false, draining: false, downUntil: 0 });
   };
@@ -216,7 +220,7 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const service = routeFor(path);
+    const service = routeFor(path, routes);
     if (!service) {
       req.resume();
       sendPlain(res, 404, 'Not Found');
@@ -306,7 +310,7 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
     down: u.downUntil > Date.now(),
     draining: u.draining,
   });
-  const all = (service?: ServiceName) => (service ? pools.get(service)! : SERVICES.flatMap((s) => pools.get(s)!));
+  const all = (service?: ServiceName) => (service ? (pools.get(service) ?? []) : SERVICES.flatMap((s) => pools.get(s)!));
 
   return {
     url: `http://${hostLabel}:${port}`,
@@ -324,7 +328,7 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
       ready = value;
     },
     removeUpstream: (service, url) => {
-      const pool = pools.get(service)!;
+      const pool = pools.get(service) ?? [];
       const origin = normalizeUrl(url);
       const index = pool.findIndex((u) => u.url === origin);
       if (index >= 0) pool.splice(index, 1);

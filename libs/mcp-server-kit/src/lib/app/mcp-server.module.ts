@@ -10,24 +10,26 @@ import { McpEndpoint } from '../protocol/mcp.endpoint';
 import { OperationScopes } from '../protocol/operation-scopes';
 import { ProtocolEndpoint } from '../protocol/protocol-endpoint';
 import { buildMcpServer } from '../protocol/server-builder';
-import type { McpServerDefinition } from './server-definition';
+import { usesStorage, type McpServerDefinition } from './server-definition';
 import { MCP_SERVER_CONFIG, MCP_SERVER_DEFINITION } from './tokens';
 
 /**
  * One MCP server: logging, the table, health, the request gate, Protected Resource Metadata, the request log and the
- * protocol endpoint for both eras - everything but the server's own tools, resources and their dependencies.
+ * protocol endpoint for both eras - everything but the server's own tools, resources and their dependencies. A server
+ * without `dependencies` gets no table at all (no clients, no health check of it).
  */
 @Module({})
 export class McpServerModule {
   static forRoot<Deps>(config: McpServerConfig, definition: McpServerDefinition<Deps>): DynamicModule {
+    const storage = usesStorage(definition as McpServerDefinition<unknown>);
     return {
       module: McpServerModule,
       imports: [
         createLoggingModule({ service: config.service, runtime: config.runtime, requestLogging: 'self' }),
         MetricsModule.forRoot(config.service),
-        StorageModule.forRoot(config.dynamodb),
+        ...(storage ? [StorageModule.forRoot(config.dynamodb)] : []),
         ConfigModule.forRoot(MCP_SERVER_CONFIG, config),
-        HealthModule.forRoot({ readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl } }),
+        HealthModule.forRoot({ readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl }, storage }),
       ],
       providers: [
         { provide: MCP_SERVER_DEFINITION, useValue: definition },
@@ -39,15 +41,15 @@ export class McpServerModule {
         { provide: OperationScopes, useValue: new OperationScopes(definition.tools as never, (definition.resources ?? []) as never) },
         {
           provide: ProtocolEndpoint,
-          inject: [REPOSITORIES, SecurityEvents, Metrics],
-          useFactory: async (repositories: Repositories, events: SecurityEvents, metrics: Metrics) => {
+          inject: [{ token: REPOSITORIES, optional: true }, SecurityEvents, Metrics],
+          useFactory: async (repositories: Repositories | undefined, events: SecurityEvents, metrics: Metrics) => {
             const logger = new Logger('Mcp');
             const spec = {
               info: definition.info,
               instructions: definition.instructions,
               tools: definition.tools,
               resources: definition.resources ?? [],
-              dependencies: definition.dependencies(repositories),
+              dependencies: definition.dependencies && repositories ? definition.dependencies(repositories) : ({} as Deps),
               toolCallTimeoutMs: config.toolCallTimeoutMs,
               onToolCall: (tool: string) => metrics.count('toolCalls', tool),
               onToolDeadline: (tool: string) => {

@@ -11,8 +11,17 @@ export interface McpServerDefinition<Deps> {
   readonly instructions?: string;
   readonly tools: readonly ToolDefinition<Deps>[];
   readonly resources?: readonly ResourceDefinition<Deps>[];
-  /** What the handlers get besides the caller, built once from the table's repositories. */
-  readonly dependencies: (repositories: Repositories) => Deps;
+  /**
+   * What the handlers get besides the caller, built once from the table's repositories. Absent: the server keeps no
+   * state - the kit opens no table client and `/health` checks no table, so its task role needs no table access at all
+   * (infra grants it only the prefixes libs/contracts `TABLE_ACCESS` lists under the server's name).
+   */
+  readonly dependencies?: (repositories: Repositories) => Deps;
+}
+
+/** True when the server reads or writes the table (it declared `dependencies`). */
+export function usesStorage(definition: McpServerDefinition<unknown>): boolean {
+  return definition.dependencies !== undefined;
 }
 
 /** Identity helper that keeps a server's `Deps` inferred across its tools and resources. */

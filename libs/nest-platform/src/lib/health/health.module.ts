@@ -1,4 +1,4 @@
-import { Catch, Controller, Get, Inject, Module, ServiceUnavailableException, UseFilters, type ArgumentsHost, type DynamicModule, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Controller, Get, Inject, Module, Optional, ServiceUnavailableException, UseFilters, type ArgumentsHost, type DynamicModule, type ExceptionFilter } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { DynamoClients } from '@mcp-cognito/storage';
 import { ServiceLifecycle } from '../bootstrap/service-lifecycle';
@@ -10,6 +10,11 @@ const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 export interface HealthOptions {
   /** JSON documents readiness depends on (JWKS), by name. */
   readiness: Record<string, string>;
+  /**
+   * Whether the service has a table (then both endpoints check it answers). A stateless MCP server has none, and its
+   * task role no permission to describe one. @default true
+   */
+  storage?: boolean;
 }
 
 /**
@@ -45,23 +50,30 @@ class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly deps: DependencyHealthIndicators,
     private readonly lifecycle: ServiceLifecycle,
-    @Inject(DYNAMO_CLIENTS) private readonly dynamo: DynamoClients,
+    @Optional() @Inject(DYNAMO_CLIENTS) private readonly dynamo: DynamoClients | undefined,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.checkUnlessDraining([() => this.deps.check('dynamodb', () => pingStorage(this.dynamo))]);
+    return this.checkUnlessDraining(this.storageChecks());
   }
 
   @Get('ready')
   @HealthCheck()
   ready() {
     return this.checkUnlessDraining([
-      () => this.deps.check('dynamodb', () => pingStorage(this.dynamo)),
+      ...this.storageChecks(),
       ...Object.entries(this.options.readiness).map(([name, url]) => () => this.deps.checkJsonDocument(name, url)),
     ]);
+  }
+
+  /** The table check, for a service that has a table (a stateless one answers from the process alone). */
+  private storageChecks(): HealthIndicatorFunction[] {
+    const dynamo = this.dynamo;
+    if (this.options.storage === false || dynamo === undefined) return [];
+    return [() => this.deps.check('dynamodb', () => pingStorage(dynamo))];
   }
 
   private checkUnlessDraining(checks: HealthIndicatorFunction[]) {

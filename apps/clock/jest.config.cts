@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'clock',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/clock',
+};

@@ -1,0 +1,2 @@
+// Test helpers for servers on the kit (their HTTP-level tests): never imported by production code.
+export { McpServerTestHarness, TEST_USERS, resultJson, resultText, type TestUser } from './mcp-server-harness';
