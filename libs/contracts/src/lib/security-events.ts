@@ -39,6 +39,11 @@ export interface SecurityEventFields {
   'refresh_token.rotated': { client_id: string; grant: string; generation: number };
   'refresh_token.reused': { client_id: string; grant: string; sub: string };
   'grant.revoked': { client_id: string; sub: string; grant: string; reason: string };
+  /**
+   * Every grant of a user ended and a user-level entry written to the revocation feed (offboarding, "sign out
+   * everywhere", a Cognito disable/delete/global sign-out). `actor` says who: `user`, `admin:<operator>`, `cognito:<event>`.
+   */
+  'user.revoked': { sub: string; reason: string; actor: string; grants: number };
   // resource servers (MCP servers)
   'resource.origin_refused': { origin: string };
   'resource.token_refused': { reason: string; status: number; detail?: string };
@@ -63,6 +68,7 @@ export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEv
   'authorization_code.replayed',
   'token.refused',
   'refresh_token.reused',
+  'user.revoked',
   'resource.origin_refused',
   'resource.token_refused',
   'resource.insufficient_scope',

@@ -8,6 +8,7 @@ import {
   NoteRepository,
   PendingAuthorizationRepository,
   RateLimitRepository,
+  RevocationFeedRepository,
   UpstreamRevocationRepository,
 } from './repositories';
 
@@ -19,6 +20,7 @@ export interface Repositories {
   notes: NoteRepository;
   rateLimits: RateLimitRepository;
   upstreamRevocations: UpstreamRevocationRepository;
+  revocationFeed: RevocationFeedRepository;
 }
 
 /** Every repository on one table and one clock (the real clock unless given). */
@@ -32,5 +34,6 @@ export function createRepositories(clients: DynamoClients, clock: Clock = system
     notes: new NoteRepository(ctx),
     rateLimits: new RateLimitRepository(ctx),
     upstreamRevocations: new UpstreamRevocationRepository(ctx),
+    revocationFeed: new RevocationFeedRepository(ctx),
   };
 }

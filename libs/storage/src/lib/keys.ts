@@ -39,6 +39,18 @@ export const keys = {
    */
   upstreamRevocationQueue: `${P.upstreamRevocation}queue`,
   upstreamRevocation: (recordId: string): ItemKey => ({ pk: `${P.upstreamRevocation}queue`, sk: `RECORD#${part('record id', recordId)}` }),
+  /** The revocation feed: one partition, read by time (docs/key-layout.md). */
+  revocationFeed: `${P.revocationFeed}feed`,
+  /** `<revokedAtMs, 15 digits>#<target>#<ref>`: sorts by time; target and ref keep two same-millisecond entries apart. */
+  revocation: (target: 'grant' | 'user', ref: string, revokedAtMs: number): ItemKey => ({
+    pk: `${P.revocationFeed}feed`,
+    sk: `${keys.revocationSortKeyFrom(revokedAtMs)}#${target}#${part('revocation ref', ref)}`,
+  }),
+  /** The smallest sort key of an entry written at `ms` (the lower bound of an incremental read). */
+  revocationSortKeyFrom: (ms: number): string => {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new TypeError('revocation time must be a non-negative integer of milliseconds');
+    return String(ms).padStart(15, '0');
+  },
   rate: (key: string, windowStart: number): ItemKey => ({
     pk: `${P.rate}${part('rate key', key)}`,
     sk: `WINDOW#${windowStart}`,

@@ -4,6 +4,10 @@ import { ConfigModule, HealthModule, Metrics, MetricsModule, REPOSITORIES, Secur
 import type { Repositories, StorageUnavailableError } from '@mcp-cognito/storage';
 import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provider';
 import { McpRequestGate } from '../auth/mcp-request-gate';
+import { systemClock } from '@mcp-cognito/contracts';
+import { DEFAULT_STORAGE_DEADLINES } from '@mcp-cognito/storage';
+import { RevocationFeedPoller } from '../revocation/revocation-feed.poller';
+import { RevocationSet } from '../revocation/revocation-set';
 import { ProtectedResourceMetadataRoute } from '../http/protected-resource-metadata';
 import { RequestLog } from '../http/request-log';
 import { McpEndpoint } from '../protocol/mcp.endpoint';
@@ -20,6 +24,13 @@ import { MCP_SERVER_CONFIG, MCP_SERVER_DEFINITION } from './tokens';
 @Module({})
 export class McpServerModule {
   static forRoot<Deps>(config: McpServerConfig, definition: McpServerDefinition<Deps>): DynamicModule {
+    // docs/architecture.md#revocation: one set per process, read by the gate, refreshed by the poller, shown by /health.
+    const revocations = new RevocationSet({
+      pollMs: config.revocation.pollMs,
+      failOpenMs: config.revocation.failOpenMs,
+      readBudgetMs: DEFAULT_STORAGE_DEADLINES.budgetMs,
+      clock: systemClock,
+    });
     return {
       module: McpServerModule,
       imports: [
@@ -27,13 +38,25 @@ export class McpServerModule {
         MetricsModule.forRoot(config.service),
         StorageModule.forRoot(config.dynamodb),
         ConfigModule.forRoot(MCP_SERVER_CONFIG, config),
-        HealthModule.forRoot({ readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl } }),
+        HealthModule.forRoot({
+          readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl },
+          states: {
+            revocation_feed: () => {
+              const status = revocations.status();
+              // Failing closed: every token is refused with 503 until the feed answers again.
+              if (status.state === 'closed') throw new Error(`revocation feed unread for ${status.lastReadAgeMs} ms: tokens are refused`);
+              return { ...status };
+            },
+          },
+        }),
       ],
       providers: [
         { provide: MCP_SERVER_DEFINITION, useValue: definition },
         // First: its hooks must run before the gate's, so refusals are logged with their request id.
         RequestLog,
         SecurityEvents,
+        { provide: RevocationSet, useValue: revocations },
+        RevocationFeedPoller,
         accessTokenVerifierProvider,
         McpRequestGate,
         { provide: OperationScopes, useValue: new OperationScopes(definition.tools as never, (definition.resources ?? []) as never) },

@@ -10,6 +10,12 @@ const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 export interface HealthOptions {
   /** JSON documents readiness depends on (JWKS), by name. */
   readiness: Record<string, string>;
+  /**
+   * In-process states both endpoints report, by name (e.g. the MCP servers' `revocation_feed`): each returns its
+   * details, and throws when the service cannot serve correctly (the check is then `down`, the answer 503).
+   * @default {}
+   */
+  states?: Record<string, () => Record<string, unknown>>;
 }
 
 /**
@@ -52,7 +58,7 @@ class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.checkUnlessDraining([() => this.deps.check('dynamodb', () => pingStorage(this.dynamo))]);
+    return this.checkUnlessDraining([() => this.deps.check('dynamodb', () => pingStorage(this.dynamo)), ...this.stateChecks()]);
   }
 
   @Get('ready')
@@ -61,7 +67,12 @@ class HealthController {
     return this.checkUnlessDraining([
       () => this.deps.check('dynamodb', () => pingStorage(this.dynamo)),
       ...Object.entries(this.options.readiness).map(([name, url]) => () => this.deps.checkJsonDocument(name, url)),
+      ...this.stateChecks(),
     ]);
+  }
+
+  private stateChecks(): HealthIndicatorFunction[] {
+    return Object.entries(this.options.states ?? {}).map(([name, state]) => () => this.deps.check(name, async () => state()));
   }
 
   private checkUnlessDraining(checks: HealthIndicatorFunction[]) {
