@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { generateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
 import { McpSession } from './support/mcp-session';
 import { ALICE, headlessClient } from './support/e2e-stack';
@@ -16,7 +19,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 describe('revocation reaches every MCP server instance within the bound (2 gateway + 2 tools instances)', () => {
   let stack: LocalStack;
-  const measured: Record<string, number[]> = { rfc7009: [], reuse: [] };
+  const measured: Record<string, number[]> = { rfc7009: [], reuse: [], admin: [] };
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -35,7 +38,8 @@ describe('revocation reaches every MCP server instance within the bound (2 gatew
   afterAll(async () => {
     await stack?.stop();
     const line = (name: string) => `${name}: median ${median(measured[name]!)} ms, max ${Math.max(...measured[name]!)} ms over ${measured[name]!.length} refusals (${RUNS} runs x 2 instances): [${measured[name]!.join(', ')}]`;
-    if (measured['rfc7009']!.length && measured['reuse']!.length) process.stdout.write(`\nrevocation propagation\n  ${line('rfc7009')}\n  ${line('reuse')}\n`);
+    const lines = Object.keys(measured).filter((name) => measured[name]!.length > 0).map(line);
+    if (lines.length) process.stdout.write(`\nrevocation propagation\n  ${lines.join('\n  ')}\n`);
   });
 
   /** A real client: registration, authorization (headless browser leg), code exchange. */
@@ -81,6 +85,27 @@ describe('revocation reaches every MCP server instance within the bound (2 gatew
     const times = await refusedEverywhere(c.access, performance.now());
     measured['rfc7009']!.push(...times);
     for (const t of times) expect(t).toBeLessThan(BOUND_MS);
+  });
+
+  it.each(Array.from({ length: RUNS }, (_, i) => i + 1))('admin offboarding (`npm run admin -- revoke-user`, the built CLI as a process) - run %i', async () => {
+    const c = await signIn('e2e revocation, admin');
+    for (const instance of stack.instances.tools) expect(await statusAt(instance.url, c.access)).toBe(200);
+    const cli = join(__dirname, '../../dist/tools/admin/main.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'revoke-user', '--user', ALICE.username, '--endpoint', stack.urls.dynamodb, '--table', 'mcp-cognito', '--operator', 'e2e'], {
+      timeout: 30_000,
+    });
+    const since = performance.now();
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ event: 'user.revoked', actor: 'admin:e2e' });
+    const times = await refusedEverywhere(c.access, since);
+    measured['admin']!.push(...times);
+    for (const t of times) expect(t).toBeLessThan(BOUND_MS);
+    // Its refresh token is dead too.
+    const refreshed = await fetch(`${stack.urls.issuer}/token`, { method: 'POST', body: form(c, { grant_type: 'refresh_token', refresh_token: c.refresh }) });
+    expect(refreshed.status).toBe(400);
+    // A new sign-in after the offboarding works (the user-level entry covers only tokens issued until then).
+    await new Promise((r) => setTimeout(r, 1_100));
+    const again = await signIn('e2e revocation, after admin');
+    for (const instance of stack.instances.tools) expect(await statusAt(instance.url, again.access)).toBe(200);
   });
 
   it.each(Array.from({ length: RUNS }, (_, i) => i + 1))('refresh-token reuse (RFC 9700 §4.14.2) - run %i', async () => {

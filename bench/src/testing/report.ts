@@ -64,10 +64,19 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
     const total = Object.values(r.dynamoCommands).reduce((a, b) => a + b, 0);
     out.push({
       id: `storage requests for auth, scenario (${id})`,
-      target: '0 DynamoDB commands',
+      target: '0 DynamoDB commands (revocation on)',
       measured: `${total} over ${r.load.totalRequests} measured calls (+ warm-up)`,
       pass: total === 0,
     });
+    if (r.revocationFeed && r.revocationFeed.seconds > 0) {
+      const perMinute = Math.round((r.revocationFeed.reads / r.revocationFeed.seconds) * 60 * 10) / 10;
+      out.push({
+        id: `revocation feed cost, scenario (${id})`,
+        target: '<= 13 Queries per instance per minute (REVOCATION_POLL_MS 5 s), none per call',
+        measured: `${r.revocationFeed.reads} Queries in ${r.revocationFeed.seconds} s = ${perMinute}/min for one instance, over ${r.load.totalRequests} measured calls`,
+        pass: perMinute <= 13,
+      });
+    }
   }
   const fresh = report.gateway?.phases.find((p) => p.key === 'refresh_token_cognito_fresh');
   if (fresh) {

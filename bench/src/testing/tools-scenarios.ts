@@ -62,8 +62,10 @@ export interface ScenarioResult {
   title: string;
   server: string;
   load: LoadResult;
-  /** DynamoDB commands received while the scenario ran (warm-up + measurement). */
+  /** DynamoDB commands received while the scenario ran (warm-up + measurement), the revocation feed's reads excepted. */
   dynamoCommands: Record<string, number>;
+  /** The revocation feed's reads (the server's timer, one instance) and the seconds they were counted over. */
+  revocationFeed: { reads: number; seconds: number };
   /** JWKS documents served while it ran (the key caches at work). */
   jwksFetches: number;
   rssAfterLoadMB: number;
@@ -299,6 +301,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
         const workMicroseconds = target === undefined ? undefined : await tuneWork(mcpUrl, settings.connections, target.requestsPerSecond, log);
         const extraHeaders: Record<string, string> = workMicroseconds === undefined ? {} : { 'x-bench-work-us': String(workMicroseconds) };
         dynamo.reset();
+        const countedFrom = performance.now();
         const jwksBefore = factory.jwksHits();
         let cpuStart = 0;
         let cpuUsed = 0;
@@ -318,6 +321,10 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
         const previous = collected.get(spec.id);
         const dynamoCommands = { ...(previous?.dynamoCommands ?? {}) };
         for (const [op, count] of Object.entries(dynamo.snapshot())) dynamoCommands[op] = (dynamoCommands[op] ?? 0) + count;
+        const revocationFeed = {
+          reads: (previous?.revocationFeed.reads ?? 0) + dynamo.feedReads(),
+          seconds: Math.round(((previous?.revocationFeed.seconds ?? 0) + (performance.now() - countedFrom) / 1000) * 10) / 10,
+        };
         const roundLoads = [...(previous?.roundLoads ?? []), load];
         const roundWork = [...(previous?.roundWork ?? []), workMicroseconds];
         const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests }];
@@ -333,6 +340,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
           roundCpu,
           cpuMicrosecondsPerRequest: perRequest(roundCpu),
           dynamoCommands,
+          revocationFeed,
           jwksFetches: (previous?.jwksFetches ?? 0) + factory.jwksHits() - jwksBefore,
           rssAfterLoadMB: rssMB(server.pid),
           serverCpus: procStatus(server.pid, 'Cpus_allowed_list'),

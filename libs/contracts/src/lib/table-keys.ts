@@ -23,6 +23,11 @@ export const KEY_PREFIXES = {
    * can still be valid. The gateway writes it; every MCP server reads it on a timer (docs/architecture.md#revocation).
    */
   revocationFeed: 'REVOKED#',
+  /**
+   * `USERGRANT#<sub>` / `GRANT#<grant id>`: one index item per grant under its user (list a user's grants without a
+   * scan), and `USERGRANT#name:<username>` / `SUB#<sub>`: which `sub`s a username has named (offboarding by username).
+   */
+  userGrants: 'USERGRANT#',
 } as const;
 
 export type KeyPrefix = (typeof KEY_PREFIXES)[keyof typeof KEY_PREFIXES];
@@ -52,6 +57,7 @@ export const TABLE_ACCESS = {
       KEY_PREFIXES.rate,
       KEY_PREFIXES.upstreamRevocation,
       KEY_PREFIXES.revocationFeed,
+      KEY_PREFIXES.userGrants,
     ],
     readOnly: [],
   },

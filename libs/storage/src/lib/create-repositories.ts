@@ -9,6 +9,7 @@ import {
   PendingAuthorizationRepository,
   RateLimitRepository,
   RevocationFeedRepository,
+  UserGrantsRepository,
   UpstreamRevocationRepository,
 } from './repositories';
 
@@ -21,6 +22,7 @@ export interface Repositories {
   rateLimits: RateLimitRepository;
   upstreamRevocations: UpstreamRevocationRepository;
   revocationFeed: RevocationFeedRepository;
+  userGrants: UserGrantsRepository;
 }
 
 /** Every repository on one table and one clock (the real clock unless given). */
@@ -35,5 +37,6 @@ export function createRepositories(clients: DynamoClients, clock: Clock = system
     rateLimits: new RateLimitRepository(ctx),
     upstreamRevocations: new UpstreamRevocationRepository(ctx),
     revocationFeed: new RevocationFeedRepository(ctx),
+    userGrants: new UserGrantsRepository(ctx),
   };
 }

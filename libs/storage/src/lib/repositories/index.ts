@@ -9,3 +9,4 @@ export * from './upstream-revocation.repository';
 export * from './upstream-revocation.types';
 export * from './revocation-feed.repository';
 export * from './revocation-feed.types';
+export * from './user-grants.repository';
