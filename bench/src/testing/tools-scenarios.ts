@@ -137,7 +137,20 @@ export interface ToolsBenchContext {
   log: (line: string) => void;
 }
 
-export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ results: ScenarioResult[]; users: number; tokenCacheNote: string }> {
+/** The revocation feed's cost on one mcp-tools instance, counted while it serves calls (docs/architecture.md#revocation). */
+export interface FeedCost {
+  seconds: number;
+  /** Queries of the revocation feed (its timer). */
+  feedReads: number;
+  perMinute: number;
+  /** whoami calls served meanwhile, and every other DynamoDB command (must be 0). */
+  calls: number;
+  otherCommands: number;
+}
+
+export async function runToolsScenarios(
+  ctx: ToolsBenchContext,
+): Promise<{ results: ScenarioResult[]; users: number; tokenCacheNote: string; feedCost?: FeedCost }> {
   const { settings, factory, dynamo, log } = ctx;
   const port = await freePort();
   const toolsUrl = `http://127.0.0.1:${port}`;
@@ -368,10 +381,36 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       })),
     };
   });
+  // The revocation feed's cost: one instance with the default REVOCATION_POLL_MS, one call after another for
+  // `feedSeconds`; its timer's Queries are counted apart from everything else (which must stay 0).
+  let feedCost: FeedCost | undefined;
+  if (settings.feedSeconds > 0) {
+    log(`revocation feed cost: mcp-tools (default REVOCATION_POLL_MS) serving whoami for ${settings.feedSeconds} s...`);
+    const server = await tools('feed-cost', {})();
+    try {
+      dynamo.reset();
+      const started = performance.now();
+      let calls = 0;
+      const token = busy.token;
+      while (performance.now() - started < settings.feedSeconds * 1000) {
+        const res = await fetch(mcpUrl, { method: 'POST', headers: { ...WHOAMI_REQUEST['2025-11-25'].headers, authorization: `Bearer ${token}` }, body: WHOAMI_REQUEST['2025-11-25'].body });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`feed-cost call answered ${res.status}`);
+        calls++;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const feedReads = dynamo.feedReads();
+      feedCost = { seconds: Math.round(seconds * 10) / 10, feedReads, perMinute: Math.round((feedReads / seconds) * 60 * 10) / 10, calls, otherCommands: dynamo.total() };
+      log(`  ${feedReads} feed Queries in ${feedCost.seconds} s = ${feedCost.perMinute}/min; ${calls} calls; other DynamoDB commands ${feedCost.otherCommands}`);
+    } finally {
+      await server.stop();
+    }
+  }
   return {
     results,
     users: users.length,
     tokenCacheNote: 'scenarios 3 and 3m run with TOKEN_CACHE_MAX_ENTRIES=0; 2 and 2m with the default cache',
+    feedCost,
   };
 }
 
