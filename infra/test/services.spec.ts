@@ -97,7 +97,11 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
         expect(patterns('auth-gateway')).toContain(`${p}*`);
       }
       expect(patterns('auth-gateway')).not.toContain(`${KEY_PREFIXES.userData}*`);
-      expect(patterns('mcp-tools')).toEqual([`${KEY_PREFIXES.userData}*`]);
+      // Its own data read-write; the revocation feed read-only (docs/architecture.md#revocation).
+      expect(patterns('mcp-tools')).toEqual([`${KEY_PREFIXES.userData}*`, `${KEY_PREFIXES.revocationFeed}*`]);
+      const readOnly = taskStatements('mcp-tools').find((s) => s.Sid === 'TableItemsReadOnly')!;
+      expect(actionsOf(readOnly)).toEqual([...READ_ONLY_ACTIONS]);
+      expect(readOnly.Condition!['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`${KEY_PREFIXES.revocationFeed}*`]);
     });
 
     it.each(SERVICES)('%s: every item action carries the LeadingKeys condition; only DescribeTable (the health check, no key) is unconditioned', (service) => {

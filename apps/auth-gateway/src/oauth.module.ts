@@ -13,6 +13,7 @@ import { ClientAuthenticator } from './clients/client-authentication';
 import { ClientRegistry } from './clients/client-registry.service';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { GrantRevocation } from './families/grant-revocation.service';
+import { RevocationFeed } from './families/revocation-feed';
 import { UpstreamRevocationRetrier } from './families/upstream-revocation.retrier';
 import { UpstreamRevocation } from './families/upstream-revocation.service';
 import { SignedCookies } from './http/signed-cookies';
@@ -76,6 +77,7 @@ import { ResourceServerCredentials } from './introspection/resource-server-crede
     UpstreamRevocation,
     UpstreamRevocationRetrier,
     GrantRevocation,
+    RevocationFeed,
     AccessTokenIssuer,
     AuthorizationCodeGrant,
     UpstreamRefresh,

@@ -120,6 +120,40 @@ describe('refresh token rotation and reuse detection', () => {
     expect(decodeJwt(narrowed.body['access_token'] as string)['scope']).toBe('mcp-server/read');
   });
 
+  describe('RFC 8707 §2.2: the resource parameter of a refresh request', () => {
+    it('naming the resource the grant covers: a token audience-bound to it (a trailing slash is the same resource)', async () => {
+      const t0 = await signIn(h, client);
+      const res = await refresh(h, client, t0.refresh_token, { resource: h.resource });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body['access_token'] as string)['aud']).toBe(h.resource);
+      const slash = await refresh(h, client, res.body['refresh_token'] as string, { resource: `${h.resource}/` });
+      expect(slash.status).toBe(200);
+      expect(decodeJwt(slash.body['access_token'] as string)['aud']).toBe(h.resource);
+    });
+
+    it.each([
+      ['another server', 'https://other.example.com/mcp'],
+      ['another path of the same server', 'http://127.0.0.1:65000/other/mcp'],
+      ['a fragment', 'http://127.0.0.1:65000/mcp#x'],
+      ['not a URL', 'mcp-tools'],
+    ])('anything else (%s) is invalid_target, and nothing rotates: the same refresh token still works', async (_name, resource) => {
+      const t0 = await signIn(h, client);
+      const res = await refresh(h, client, t0.refresh_token, { resource });
+      expect(res.status).toBe(400);
+      expect(res.body['error']).toBe('invalid_target');
+      expect((await refresh(h, client, t0.refresh_token)).status).toBe(200);
+    });
+
+    it('several resource parameters are refused (one audience per token; RFC 6749 §3.2)', async () => {
+      const t0 = await signIn(h, client);
+      const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: t0.refresh_token, client_id: client.client_id });
+      body.append('resource', h.resource);
+      body.append('resource', 'https://other.example.com/mcp');
+      const res = await fetch(`${h.url}/token`, { method: 'POST', body });
+      expect(res.status).toBe(400);
+    });
+  });
+
   it('a refresh token is bound to its client', async () => {
     const t0 = await signIn(h, client);
     const other = await register(h.url);

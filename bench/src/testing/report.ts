@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayBenchResult } from './gateway-bench';
 import type { StartupResult } from './startup';
-import type { ScenarioResult } from './tools-scenarios';
+import type { FeedCost, ScenarioResult } from './tools-scenarios';
 
 export interface TargetCheck {
   id: string;
@@ -16,7 +16,7 @@ export interface BenchReport {
   finishedAt: string;
   machine: { cpus: string[]; node: string; loadAverageBefore: number[]; loadAverageAfter: number[]; loadGeneratorCpus?: string };
   settings: Record<string, unknown>;
-  tools?: { users: number; scenarios: ScenarioResult[]; note: string };
+  tools?: { users: number; scenarios: ScenarioResult[]; note: string; feedCost?: FeedCost };
   gateway?: GatewayBenchResult;
   startup?: StartupResult[];
   targets: TargetCheck[];
@@ -64,9 +64,18 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
     const total = Object.values(r.dynamoCommands).reduce((a, b) => a + b, 0);
     out.push({
       id: `storage requests for auth, scenario (${id})`,
-      target: '0 DynamoDB commands',
+      target: '0 DynamoDB commands (revocation on)',
       measured: `${total} over ${r.load.totalRequests} measured calls (+ warm-up)`,
       pass: total === 0,
+    });
+  }
+  const feed = report.tools?.feedCost;
+  if (feed) {
+    out.push({
+      id: 'revocation feed cost (one mcp-tools instance, REVOCATION_POLL_MS 5 s)',
+      target: '<= 13 Queries per instance per minute, 0 other DynamoDB commands for the calls meanwhile',
+      measured: `${feed.feedReads} Queries in ${feed.seconds} s = ${feed.perMinute}/min while serving ${feed.calls} calls; other commands ${feed.otherCommands}`,
+      pass: feed.perMinute <= 13 && feed.otherCommands === 0,
     });
   }
   const fresh = report.gateway?.phases.find((p) => p.key === 'refresh_token_cognito_fresh');

@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     if (settings.sections.has('tools')) {
       log('\n== tools/call whoami ==');
       const tools = await runToolsScenarios({ settings, secrets, dynamo, factory, log });
-      partial.tools = { users: tools.users, scenarios: tools.results, note: `${settings.connections} connections; ${settings.rounds} interleaved round(s) per scenario, each ${settings.warmupSeconds} s warm-up + ${Math.max(1, Math.round(settings.durationSeconds / Math.max(1, settings.rounds)))} s measured; ${tools.tokenCacheNote}` };
+      partial.tools = { users: tools.users, scenarios: tools.results, feedCost: tools.feedCost, note: `${settings.connections} connections; ${settings.rounds} interleaved round(s) per scenario, each ${settings.warmupSeconds} s warm-up + ${Math.max(1, Math.round(settings.durationSeconds / Math.max(1, settings.rounds)))} s measured; ${tools.tokenCacheNote}` };
     }
     if (settings.sections.has('gateway') || settings.sections.has('startup')) {
       log('\n== gateway token endpoint ==');

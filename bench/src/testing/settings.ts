@@ -25,6 +25,8 @@ export interface BenchSettings {
   toolsNodeArgs: string[];
   sections: Set<string>;
   quick: boolean;
+  /** How long the revocation feed's cost is counted on one running mcp-tools instance. */
+  feedSeconds: number;
 }
 
 const int = (name: string, fallback: number): number => {
@@ -52,6 +54,7 @@ export function loadSettings(argv: string[]): BenchSettings {
     upstreamRefreshes: int('BENCH_UPSTREAM_REFRESHES', quick ? 20 : 50),
     tokenConnections: int('BENCH_TOKEN_CONNECTIONS', 8),
     coldStartRuns: int('BENCH_COLD_RUNS', quick ? 2 : 5),
+    feedSeconds: int('BENCH_FEED_SECONDS', quick ? 15 : 60),
     logLevel: process.env['BENCH_LOG_LEVEL'] ?? 'info',
     cpuProfile: process.env['BENCH_CPU_PROF'] === '1',
     toolsMain: process.env['BENCH_TOOLS_MAIN'] ?? join(root, 'dist/apps/mcp-tools/main.js'),

@@ -98,7 +98,8 @@ export class TokenFactory {
       .setProtectedHeader({ alg: 'RS256', kid: this.cognitoKey.kid })
       .sign(this.cognitoKey.privateKey);
     const minted = await mintAccessToken(
-      { subject: sub, audience, clientId: 'bench-mcp-client', scope: 'mcp-server/read mcp-server/write', cognitoAccessToken: cognitoToken },
+      // grant_ref as the gateway mints it: the request gate checks it against the revocation set on every call.
+      { subject: sub, audience, clientId: 'bench-mcp-client', scope: 'mcp-server/read mcp-server/write', cognitoAccessToken: cognitoToken, grantRef: randomUUID().replace(/-/g, '').slice(0, 16) },
       this.signer,
     );
     return { sub, username, token: minted.token };

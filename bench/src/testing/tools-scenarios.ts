@@ -62,8 +62,10 @@ export interface ScenarioResult {
   title: string;
   server: string;
   load: LoadResult;
-  /** DynamoDB commands received while the scenario ran (warm-up + measurement). */
+  /** DynamoDB commands received while the scenario ran (warm-up + measurement), the revocation feed's reads excepted. */
   dynamoCommands: Record<string, number>;
+  /** The revocation feed's reads (the server's timer, one instance) and the seconds they were counted over. */
+  revocationFeed: { reads: number; seconds: number };
   /** JWKS documents served while it ran (the key caches at work). */
   jwksFetches: number;
   rssAfterLoadMB: number;
@@ -135,7 +137,20 @@ export interface ToolsBenchContext {
   log: (line: string) => void;
 }
 
-export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ results: ScenarioResult[]; users: number; tokenCacheNote: string }> {
+/** The revocation feed's cost on one mcp-tools instance, counted while it serves calls (docs/architecture.md#revocation). */
+export interface FeedCost {
+  seconds: number;
+  /** Queries of the revocation feed (its timer). */
+  feedReads: number;
+  perMinute: number;
+  /** whoami calls served meanwhile, and every other DynamoDB command (must be 0). */
+  calls: number;
+  otherCommands: number;
+}
+
+export async function runToolsScenarios(
+  ctx: ToolsBenchContext,
+): Promise<{ results: ScenarioResult[]; users: number; tokenCacheNote: string; feedCost?: FeedCost }> {
   const { settings, factory, dynamo, log } = ctx;
   const port = await freePort();
   const toolsUrl = `http://127.0.0.1:${port}`;
@@ -299,6 +314,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
         const workMicroseconds = target === undefined ? undefined : await tuneWork(mcpUrl, settings.connections, target.requestsPerSecond, log);
         const extraHeaders: Record<string, string> = workMicroseconds === undefined ? {} : { 'x-bench-work-us': String(workMicroseconds) };
         dynamo.reset();
+        const countedFrom = performance.now();
         const jwksBefore = factory.jwksHits();
         let cpuStart = 0;
         let cpuUsed = 0;
@@ -318,6 +334,10 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
         const previous = collected.get(spec.id);
         const dynamoCommands = { ...(previous?.dynamoCommands ?? {}) };
         for (const [op, count] of Object.entries(dynamo.snapshot())) dynamoCommands[op] = (dynamoCommands[op] ?? 0) + count;
+        const revocationFeed = {
+          reads: (previous?.revocationFeed.reads ?? 0) + dynamo.feedReads(),
+          seconds: Math.round(((previous?.revocationFeed.seconds ?? 0) + (performance.now() - countedFrom) / 1000) * 10) / 10,
+        };
         const roundLoads = [...(previous?.roundLoads ?? []), load];
         const roundWork = [...(previous?.roundWork ?? []), workMicroseconds];
         const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests }];
@@ -333,6 +353,7 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
           roundCpu,
           cpuMicrosecondsPerRequest: perRequest(roundCpu),
           dynamoCommands,
+          revocationFeed,
           jwksFetches: (previous?.jwksFetches ?? 0) + factory.jwksHits() - jwksBefore,
           rssAfterLoadMB: rssMB(server.pid),
           serverCpus: procStatus(server.pid, 'Cpus_allowed_list'),
@@ -360,10 +381,36 @@ export async function runToolsScenarios(ctx: ToolsBenchContext): Promise<{ resul
       })),
     };
   });
+  // The revocation feed's cost: one instance with the default REVOCATION_POLL_MS, one call after another for
+  // `feedSeconds`; its timer's Queries are counted apart from everything else (which must stay 0).
+  let feedCost: FeedCost | undefined;
+  if (settings.feedSeconds > 0) {
+    log(`revocation feed cost: mcp-tools (default REVOCATION_POLL_MS) serving whoami for ${settings.feedSeconds} s...`);
+    const server = await tools('feed-cost', {})();
+    try {
+      dynamo.reset();
+      const started = performance.now();
+      let calls = 0;
+      const token = busy.token;
+      while (performance.now() - started < settings.feedSeconds * 1000) {
+        const res = await fetch(mcpUrl, { method: 'POST', headers: { ...WHOAMI_REQUEST['2025-11-25'].headers, authorization: `Bearer ${token}` }, body: WHOAMI_REQUEST['2025-11-25'].body });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`feed-cost call answered ${res.status}`);
+        calls++;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const feedReads = dynamo.feedReads();
+      feedCost = { seconds: Math.round(seconds * 10) / 10, feedReads, perMinute: Math.round((feedReads / seconds) * 60 * 10) / 10, calls, otherCommands: dynamo.total() };
+      log(`  ${feedReads} feed Queries in ${feedCost.seconds} s = ${feedCost.perMinute}/min; ${calls} calls; other DynamoDB commands ${feedCost.otherCommands}`);
+    } finally {
+      await server.stop();
+    }
+  }
   return {
     results,
     users: users.length,
     tokenCacheNote: 'scenarios 3 and 3m run with TOKEN_CACHE_MAX_ENTRIES=0; 2 and 2m with the default cache',
+    feedCost,
   };
 }
 

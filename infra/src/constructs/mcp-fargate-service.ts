@@ -17,6 +17,7 @@ import { TIMEOUTS } from '../config/timeouts';
 import { RouteRules } from './route-rules';
 import { ServiceAlarms } from './service-alarms';
 import { publishParameter } from './shared-parameters';
+import type { TableAccess } from '@mcp-cognito/contracts';
 import { tableAccessStatements, type TableAccessTarget } from './table-access';
 
 /** What the gateway's and mcp-tools' stacks publish for the monitoring stack's dashboard (other servers: their own alarms). */
@@ -38,9 +39,11 @@ export interface McpFargateServiceProps {
   secrets: Record<string, ecs.Secret>;
   /**
    * The single table; the item prefixes the service may touch come from libs/contracts `TABLE_ACCESS`. A service
-   * without an entry there gets no table permission at all; one without a table (a stateless MCP server) none either.
+   * without an entry there gets no table permission at all (MCP servers pass `tableAccess`: at least the revocation feed).
    */
   table?: TableAccessTarget;
+  /** The item prefixes on the table. @default libs/contracts `TABLE_ACCESS[service]` */
+  tableAccess?: TableAccess;
   /** The service's listener-rule routes (libs/routing). @default libs/routing ROUTES */
   routes?: readonly RouteRule[];
   vpc: ec2.IVpc;
@@ -98,7 +101,7 @@ export class McpFargateService extends Construct {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `${props.service}: its own item prefixes of the table, the table key via DynamoDB; nothing else`,
     }));
-    if (props.table) for (const statement of tableAccessStatements(props.service, props.table)) taskRole.addToPolicy(statement);
+    if (props.table) for (const statement of tableAccessStatements(props.service, props.table, props.tableAccess)) taskRole.addToPolicy(statement);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.sizing.cpu,

@@ -76,7 +76,7 @@ export class SharedInfrastructure extends Construct {
 
   /**
    * The table's name, ARN and key ARN: read (an SSM parameter of the template) only by a stack whose service uses the
-   * table, so a stateless MCP server's template names no table at all.
+   * table (every service today: MCP servers read at least the revocation feed).
    */
   get tableName(): string {
     return readParameter(this, this.config.stage, 'tableName');

@@ -35,7 +35,7 @@ function itemStatement(sid: string, actions: readonly string[], prefixes: readon
   });
 }
 
-/** The table access libs/contracts grants `service`, or undefined when it has none (a stateless MCP server). */
+/** The table access libs/contracts `TABLE_ACCESS` grants `service`, or undefined when it has no entry there. */
 export function tableAccessOf(service: string): TableAccess | undefined {
   return Object.hasOwn(TABLE_ACCESS, service) ? (TABLE_ACCESS as Record<string, TableAccess>)[service] : undefined;
 }
@@ -47,7 +47,7 @@ export function tableAccessOf(service: string): TableAccess | undefined {
  * health check, and the table key only when DynamoDB itself uses it on the service's behalf.
  */
 export function tableAccessStatements(service: string, target: TableAccessTarget, access: TableAccess | undefined = tableAccessOf(service)): iam.PolicyStatement[] {
-  // A service with no entry in TABLE_ACCESS (a stateless MCP server) gets nothing at all: no items, no
+  // A service with no access given (no entry in TABLE_ACCESS, no `access` argument) gets nothing at all: no items, no
   // DescribeTable (its health checks no table), no key.
   if (access === undefined) return [];
   const statements: iam.PolicyStatement[] = [];

@@ -1,13 +1,12 @@
 import { Stack, aws_ecs as ecs, aws_ssm as ssm } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { parseMcpServerManifest, type McpServerManifest } from '@mcp-cognito/contracts';
+import { mcpServerTableAccess, parseMcpServerManifest, type McpServerManifest } from '@mcp-cognito/contracts';
 import { mcpServerRoute } from '@mcp-cognito/routing';
 import { mcpServerRegistryPath } from '../config/names';
 import { TIMEOUTS } from '../config/timeouts';
 import { appImage } from '../constructs/app-image';
 import { McpFargateService } from '../constructs/mcp-fargate-service';
 import { SharedInfrastructure } from '../constructs/shared-infrastructure';
-import { tableAccessOf } from '../constructs/table-access';
 import type { ServiceStackProps } from './gateway-stack';
 import { SERVICE_PORTS } from './network-stack';
 
@@ -27,7 +26,7 @@ const constructId = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_m, _das
  * `McpCognito-<Stage>-Server-<name>` for the others; `cdk deploy <that stack> --exclusively`): its own listener rules
  * for its endpoint and its RFC 9728 §3.1 metadata path (libs/routing `mcpServerRoute`, priority derived from its name),
  * target group, CPU autoscaling and alarms, a task role with exactly the table prefixes libs/contracts `TABLE_ACCESS`
- * gives it (none for a stateless server), and its registration in the MCP server registry (an SSM parameter under
+ * gives it (for a server that stores nothing, the revocation feed only, read-only), and its registration in the MCP server registry (an SSM parameter under
  * `/mcp-cognito/<stage>/mcp-servers/`) that the gateway reads at run time - so adding, changing or removing a server
  * touches no other stack.
  */
@@ -43,8 +42,8 @@ export class McpServerStack extends Stack {
     // security group already reaches it (network stack), so a new server needs no network change.
     const port = SERVICE_PORTS['mcp-tools'];
     const resource = `${shared.publicBaseUrl}${manifest.path}`;
-    const stateless = tableAccessOf(manifest.name) === undefined;
-    const common = shared.commonEnvironment(port, config.logLevel, { table: !stateless });
+    // Every server reads the table: at least the revocation feed (its gate refuses revoked tokens), read-only.
+    const common = shared.commonEnvironment(port, config.logLevel);
 
     this.service = new McpFargateService(this, constructId(manifest.name), {
       service: manifest.name,
@@ -66,7 +65,8 @@ export class McpServerStack extends Stack {
         TOKEN_ENCRYPTION_KEYS: ecs.Secret.fromSecretsManager(shared.secret('tokenEncryptionKeys')),
       },
       alarms: { fiveXxPercent: config.alarms.fiveXxPercent, p99LatencyMs: config.alarms.p99LatencyMs.tools },
-      ...shared.serviceDefaults({ table: !stateless }),
+      tableAccess: mcpServerTableAccess(manifest.name),
+      ...shared.serviceDefaults(),
     });
 
     // The registry entry (libs/contracts McpServerRegistration): the manifest and its canonical resource URL. The

@@ -8,4 +8,5 @@ export * from './lib/table-health';
 export * from './lib/upstream-tokens';
 export * from './lib/repositories';
 export * from './lib/create-repositories';
+export * from './lib/user-revocation';
 export type { StorageContext } from './lib/item-store';

@@ -4,7 +4,8 @@
  * RFC 9068 §2: a JWT with header `typ: at+jwt` and the claims `iss`, `exp`, `aud`, `sub`, `client_id`,
  * `iat`, `jti` (+ `scope`). Ours: `alg: ES256` with `kid`; `aud` is ONE string (the RFC 8707 resource);
  * `sub` is the Cognito user's `sub`; plus the binding claim `cognito_token` = the Cognito access token
- * as a compact JWE (dir + A256GCM, TOKEN_ENCRYPTION_KEYS), unreadable by the bearer.
+ * as a compact JWE (dir + A256GCM, TOKEN_ENCRYPTION_KEYS), unreadable by the bearer, and `grant_ref` (the grant's
+ * one-way reference, matched against the revocation feed).
  * Invariant: `exp` <= the embedded Cognito token's `exp`.
  */
 import { SIGNING_ALG } from './keys/signing-keys';
@@ -31,6 +32,12 @@ export const CLAIMS = {
   notBefore: 'nbf',
   /** The encrypted Cognito access token (binding claim). */
   cognitoToken: 'cognito_token',
+  /**
+   * A one-way reference to the grant (refresh-token family) the token was minted from: what the revocation feed names
+   * when the grant is revoked (docs/architecture.md#revocation). Never the grant id itself, which is the refresh
+   * token's prefix.
+   */
+  grantRef: 'grant_ref',
 } as const;
 
 /** RFC 9068 §2.2 required claims, plus `scope` which our format always carries (possibly empty). */
@@ -48,6 +55,8 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   cognito_token: string;
+  /** See {@link CLAIMS.grantRef}. Absent only in tokens minted before the claim existed. */
+  grant_ref?: string;
 }
 
 /** Longest token string the verifier will look at (an encrypted Cognito token inside is ~2-4 kB). */

@@ -44,6 +44,13 @@ describe('RFC 9068 §2 access token format (minting)', () => {
     expect(minted).toMatchObject({ issuedAt: fx.clock.seconds, expiresAt: fx.clock.seconds + 3600, expiresIn: 3600 });
   });
 
+  it('docs/architecture.md#revocation: grant_ref (the grant\'s one-way reference) when given, beside the RFC 9068 claims', async () => {
+    const claims = decodeJwt((await mintAccessToken(await input({}, { grantRef: '0123456789abcdef' }), fx.signer)).token);
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'client_id', 'cognito_token', 'exp', 'grant_ref', 'iat', 'iss', 'jti', 'scope', 'sub']);
+    expect(claims['grant_ref']).toBe('0123456789abcdef');
+    await expect(mintAccessToken(await input({}, { grantRef: '' }), fx.signer)).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
   it('RFC 7519 §4.1.7: jti is random per token', async () => {
     const a = await mintAccessToken(await input(), fx.signer);
     const b = await mintAccessToken(await input(), fx.signer);

@@ -63,6 +63,8 @@ export interface MintAccessTokenInput {
   cognitoAccessToken: string;
   /** Overrides the signer's default lifetime. */
   ttlSeconds?: number;
+  /** The grant's one-way reference (`grant_ref`), matched by resource servers against the revocation feed. */
+  grantRef?: string;
 }
 
 /** A freshly minted token. Times are epoch seconds. */
@@ -100,6 +102,7 @@ export async function mintAccessToken(input: MintAccessTokenInput, signer: Acces
   for (const field of ['subject', 'audience', 'clientId', 'cognitoAccessToken'] as const) {
     if (typeof input[field] !== 'string' || input[field] === '') throw new MintError('invalid_input', `${field} is required`);
   }
+  if (input.grantRef !== undefined && (typeof input.grantRef !== 'string' || input.grantRef === '')) throw new MintError('invalid_input', 'grantRef must be a non-empty string');
   let scope: string;
   try {
     const list = typeof input.scope === 'string' ? parseScope(input.scope) : input.scope;
@@ -140,6 +143,7 @@ export async function mintAccessToken(input: MintAccessTokenInput, signer: Acces
     iat,
     exp,
     cognito_token: await encryptWithKeyRing(input.cognitoAccessToken, signer.tokenEncryptionKeys),
+    ...(input.grantRef !== undefined ? { grant_ref: input.grantRef } : {}),
   };
   const signed = await new SignJWT({ ...claims })
     // RFC 9068 §2.1: typ "at+jwt"; RFC 7515 §4.1.4: kid names the key in the published JWKS.

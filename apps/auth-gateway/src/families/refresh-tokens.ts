@@ -73,11 +73,5 @@ export function newGrantId(): string {
   return `g_${randomToken(16)}`;
 }
 
-/**
- * How a grant is named in logs and events: a reference that cannot be turned back into the grant id, which is the
- * prefix of every refresh token of the grant (a hash by design, not a truncation: operators who hold a grant id
- * compute the same reference).
- */
-export function grantReference(grantId: string): string {
-  return sha256Hex(`grant-reference\n${grantId}`).slice(0, 16);
-}
+/** The grant's one-way reference (libs/storage: one derivation for the gateway, the feed and the offboarding tools). */
+export { grantReference } from '@mcp-cognito/storage';

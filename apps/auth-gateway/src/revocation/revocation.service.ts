@@ -7,9 +7,10 @@ import { required } from '../http/form-params';
 import { RefreshTokens } from '../families/refresh-tokens';
 
 /**
- * RFC 7009 token revocation. A refresh token ends its whole grant and the Cognito refresh token behind it. Access
- * tokens are short-lived, self-contained JWTs that resource servers check without storage, so revoking one changes
- * nothing here (RFC 7009 §2.2 allows this; revoke the refresh token to end the session). Unknown tokens, and tokens
+ * RFC 7009 token revocation. A refresh token ends its whole grant and the Cognito refresh token behind it, and every
+ * access token of the grant is refused by every MCP server within its revocation poll interval (the revocation feed,
+ * docs/architecture.md#revocation). An access token presented here changes nothing (RFC 7009 §2.2 allows this;
+ * revoke the refresh token to end the session). Unknown tokens, and tokens
  * of other clients, are answered exactly like a success (§2.1, §2.2).
  */
 @Injectable()

@@ -39,7 +39,11 @@ export class AccessTokenIssuer {
     const cognitoAccessToken = await openUpstreamValue(this.keys.storageEncryption, i.upstream.accessToken);
     let minted;
     try {
-      minted = await mintAccessToken({ subject: i.sub, audience: i.resource, clientId: i.client.clientId, scope: i.scope, cognitoAccessToken }, this.keys.signer);
+      minted = await mintAccessToken(
+        // `grant_ref`: what the revocation feed names when this grant ends (docs/architecture.md#revocation).
+        { subject: i.sub, audience: i.resource, clientId: i.client.clientId, scope: i.scope, cognitoAccessToken, grantRef: grantReference(i.grantId) },
+        this.keys.signer,
+      );
     } catch (error) {
       if (error instanceof MintError) throw new InvalidGrant('The sign-in behind this grant has ended.', error.message);
       throw error;

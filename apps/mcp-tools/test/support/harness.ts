@@ -21,7 +21,8 @@ import {
   type LocalIdpProcess,
 } from '@mcp-cognito/dev-stack';
 import { DYNAMO_CLIENTS } from '@mcp-cognito/nest-platform';
-import type { DynamoClients } from '@mcp-cognito/storage';
+import { createDynamoClients, createRepositories, type DynamoClients, type Repositories } from '@mcp-cognito/storage';
+import { KEY_PREFIXES } from '@mcp-cognito/contracts';
 import {
   createAccessTokenSigner,
   mintAccessToken,
@@ -49,8 +50,11 @@ const COGNITO_SCOPE = `openid email profile ${READ} ${WRITE}`;
  */
 export class ToolsHarness {
   private readonly cognitoTokens = new Map<string, string>();
-  /** DynamoDB requests of the app since {@link resetStorageRequests}. */
+  private readonly extraClients: DynamoClients[] = [];
+  /** DynamoDB requests of the app since {@link resetStorageRequests}, except the revocation feed's timer reads. */
   storageRequests: string[] = [];
+  /** The revocation feed's reads (one Query per poll, never per call) since {@link resetStorageRequests}. */
+  feedReads = 0;
 
   private constructor(
     readonly app: NestFastifyApplication,
@@ -133,7 +137,9 @@ export class ToolsHarness {
     const clients = this.app.get<DynamoClients>(DYNAMO_CLIENTS);
     clients.doc.middlewareStack.add(
       (next, context) => async (args) => {
-        this.storageRequests.push(String(context.commandName));
+        const pk = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues?.[':pk'];
+        if (typeof pk === 'string' && pk.startsWith(KEY_PREFIXES.revocationFeed)) this.feedReads++;
+        else this.storageRequests.push(String(context.commandName));
         return next(args);
       },
       { step: 'initialize', name: 'countStorageRequests' },
@@ -142,6 +148,14 @@ export class ToolsHarness {
 
   resetStorageRequests(): void {
     this.storageRequests = [];
+    this.feedReads = 0;
+  }
+
+  /** The gateway's side of the table (what it writes to the revocation feed), on its own client. */
+  gatewayRepositories(): Repositories {
+    const clients = createDynamoClients({ region: 'eu-west-1', endpoint: this.dynamo.endpoint, tableName: this.env['DYNAMODB_TABLE'] as string });
+    this.extraClients.push(clients);
+    return createRepositories(clients);
   }
 
   /** A real Cognito (local-idp) access token: authorization code + PKCE through the login page. */
@@ -175,7 +189,7 @@ export class ToolsHarness {
   }
 
   /** A gateway access token for `user`, embedding the user's real Cognito token. */
-  async mint(user: DevUser, options: { scope?: string; audience?: string; signer?: AccessTokenSigner } = {}): Promise<string> {
+  async mint(user: DevUser, options: { scope?: string; audience?: string; signer?: AccessTokenSigner; grantRef?: string } = {}): Promise<string> {
     const minted = await mintAccessToken(
       {
         subject: user.sub,
@@ -183,6 +197,7 @@ export class ToolsHarness {
         clientId: 'test-mcp-client',
         scope: options.scope ?? `${READ} ${WRITE}`,
         cognitoAccessToken: await this.cognitoAccessToken(user),
+        grantRef: options.grantRef,
       },
       options.signer ?? this.signer,
     );
@@ -221,6 +236,7 @@ export class ToolsHarness {
       this.jwksServer.closeAllConnections();
       this.jwksServer.close(() => resolve());
     });
+    this.extraClients.forEach((c) => c.destroy());
     await this.storage?.stop();
     await this.dynamo.stop();
   }

@@ -163,6 +163,23 @@ describe('configuration is parsed once, with every problem reported together', (
     expect(config.allowedOrigins).toEqual(['https://claude.ai', 'https://app.example.com']);
     expect(config.scopes).toEqual(['mcp-server/read', 'mcp-server/write']);
     expect(config.dynamodb).toEqual({ region: 'us-east-1', tableName: 'mcp-cognito', endpoint: undefined, createTable: false });
+    // docs/architecture.md#revocation: a 5 s poll keeps the bound under 10 s; 30 s of fail-open, then 503.
+    expect(config.revocation).toEqual({ pollMs: 5000, failOpenMs: 30_000 });
+  });
+
+  it('revocation settings: set, and bounded (a poll faster than 0.5 s or slower than a minute is refused)', () => {
+    const base = {
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+      COGNITO_CLIENT_ID: 'gateway-client',
+      COGNITO_DOMAIN: 'https://auth.example.com',
+      MCP_RESOURCE: 'https://mcp.example.com/mcp',
+      GATEWAY_ISSUER: 'https://mcp.example.com',
+      TOKEN_ENCRYPTION_KEYS: jwks,
+    };
+    expect(loadMcpServerConfig('mcp-tools', { ...base, REVOCATION_POLL_MS: '2000', REVOCATION_FAIL_OPEN_MS: '0' }).revocation).toEqual({ pollMs: 2000, failOpenMs: 0 });
+    expect(() => loadMcpServerConfig('mcp-tools', { ...base, REVOCATION_POLL_MS: '100' })).toThrow(/REVOCATION_POLL_MS/);
+    expect(() => loadMcpServerConfig('mcp-tools', { ...base, REVOCATION_POLL_MS: '120000' })).toThrow(/REVOCATION_POLL_MS/);
+    expect(() => loadMcpServerConfig('mcp-tools', { ...base, REVOCATION_FAIL_OPEN_MS: '-1' })).toThrow(/REVOCATION_FAIL_OPEN_MS/);
   });
 });
 

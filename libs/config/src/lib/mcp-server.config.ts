@@ -34,6 +34,16 @@ export const mcpServerEnvSchema = runtimeEnvSchema.extend({
   TOKEN_CACHE_MAX_ENTRIES: envInt(10_000, 0, 1_000_000),
   /** A tool call that takes longer is answered with a JSON-RPC error (below the edge's origin timeout). */
   TOOL_CALL_TIMEOUT_MS: envInt(25_000, 100, 600_000),
+  /**
+   * How often the revocation feed is read (one Query per instance per interval, never per call): a revoked grant or
+   * user is refused within this plus one read (docs/architecture.md#revocation). 5 s keeps the bound under 10 s.
+   */
+  REVOCATION_POLL_MS: envInt(5000, 500, 60_000),
+  /**
+   * While the feed cannot be read, tokens are still accepted (fail open) until the last good read is older than
+   * REVOCATION_POLL_MS + the storage budget + this; then refused with 503 (fail closed). 0 = closed at once.
+   */
+  REVOCATION_FAIL_OPEN_MS: envInt(30_000, 0, 3_600_000),
 });
 
 export type McpServerEnv = z.infer<typeof mcpServerEnvSchema>;
@@ -50,6 +60,7 @@ export interface McpServerConfig {
   scopes: string[];
   validation: { clockToleranceSeconds: number; cacheMaxEntries: number };
   toolCallTimeoutMs: number;
+  revocation: { pollMs: number; failOpenMs: number };
 }
 
 /** Parses an MCP server's environment once; throws a ConfigError listing every problem. */
@@ -67,5 +78,6 @@ export function loadMcpServerConfig(service: string, env: NodeJS.ProcessEnv = pr
     scopes: e.MCP_SCOPES,
     validation: { clockToleranceSeconds: e.CLOCK_TOLERANCE_SECONDS, cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES },
     toolCallTimeoutMs: e.TOOL_CALL_TIMEOUT_MS,
+    revocation: { pollMs: e.REVOCATION_POLL_MS, failOpenMs: e.REVOCATION_FAIL_OPEN_MS },
   };
 }

@@ -24,7 +24,7 @@ describe('metric names', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const m of Object.values(METRICS)) {
       expect(m.name).toMatch(/^[A-Z][A-Za-z]+$/);
-      if ('dimension' in m) expect(['GrantType', 'Error', 'Decision', 'Operation', 'Reason', 'Tool']).toContain(m.dimension);
+      if ('dimension' in m) expect(['GrantType', 'Error', 'Decision', 'Operation', 'Reason', 'Tool', 'Outcome']).toContain(m.dimension);
     }
   });
 });

@@ -47,6 +47,16 @@ export const METRICS = {
   toolCalls: { name: 'ToolCalls', unit: 'Count', dimension: 'Tool' },
   /** A tool call that failed (a tool error or a deadline), by tool name. */
   toolErrors: { name: 'ToolErrors', unit: 'Count', dimension: 'Tool' },
+  /**
+   * One read of the revocation feed by an MCP server, by outcome (`ok`, or the outage reason): its cost is this count
+   * (requests per instance per poll interval); an alarm on the failures says revoked tokens may pass or be refused.
+   */
+  revocationFeedReads: { name: 'RevocationFeedReads', unit: 'Count', dimension: 'Outcome' },
+  /**
+   * A request checked while the revocation set was stale (the feed could not be read), by what the gate did: `open`
+   * (accepted, inside REVOCATION_FAIL_OPEN_MS) or `closed` (refused with 503).
+   */
+  revocationStaleRequests: { name: 'RevocationStaleRequests', unit: 'Count', dimension: 'Decision' },
   /** A storage operation that ended as an outage (timeout, unreachable, throttled...): its caller answered "try again". */
   storageUnavailable: { name: 'StorageUnavailable', unit: 'Count' },
 } as const satisfies Record<string, MetricDefinition>;

@@ -42,6 +42,11 @@ export interface SecurityEventFields {
   // introspection (RFC 7662)
   /** A caller of /introspect failed to authenticate as a registered resource server (never the token or secret). */
   'introspection.refused': { reason: string };
+  /**
+   * Every grant of a user ended and a user-level entry written to the revocation feed (offboarding, "sign out
+   * everywhere", a Cognito disable/delete/global sign-out). `actor` says who: `user`, `admin:<operator>`, `cognito:<event>`.
+   */
+  'user.revoked': { sub: string; reason: string; actor: string; grants: number };
   // resource servers (MCP servers)
   'resource.origin_refused': { origin: string };
   'resource.token_refused': { reason: string; status: number; detail?: string };
@@ -67,6 +72,7 @@ export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEv
   'token.refused',
   'refresh_token.reused',
   'introspection.refused',
+  'user.revoked',
   'resource.origin_refused',
   'resource.token_refused',
   'resource.insufficient_scope',

@@ -8,6 +8,8 @@ import {
   NoteRepository,
   PendingAuthorizationRepository,
   RateLimitRepository,
+  RevocationFeedRepository,
+  UserGrantsRepository,
   UpstreamRevocationRepository,
 } from './repositories';
 
@@ -19,6 +21,8 @@ export interface Repositories {
   notes: NoteRepository;
   rateLimits: RateLimitRepository;
   upstreamRevocations: UpstreamRevocationRepository;
+  revocationFeed: RevocationFeedRepository;
+  userGrants: UserGrantsRepository;
 }
 
 /** Every repository on one table and one clock (the real clock unless given). */
@@ -32,5 +36,7 @@ export function createRepositories(clients: DynamoClients, clock: Clock = system
     notes: new NoteRepository(ctx),
     rateLimits: new RateLimitRepository(ctx),
     upstreamRevocations: new UpstreamRevocationRepository(ctx),
+    revocationFeed: new RevocationFeedRepository(ctx),
+    userGrants: new UserGrantsRepository(ctx),
   };
 }

@@ -39,6 +39,24 @@ export const keys = {
    */
   upstreamRevocationQueue: `${P.upstreamRevocation}queue`,
   upstreamRevocation: (recordId: string): ItemKey => ({ pk: `${P.upstreamRevocation}queue`, sk: `RECORD#${part('record id', recordId)}` }),
+  /** The revocation feed: one partition, read by time (docs/key-layout.md). */
+  revocationFeed: `${P.revocationFeed}feed`,
+  /** `<revokedAtMs, 15 digits>#<target>#<ref>`: sorts by time; target and ref keep two same-millisecond entries apart. */
+  revocation: (target: 'grant' | 'user', ref: string, revokedAtMs: number): ItemKey => ({
+    pk: `${P.revocationFeed}feed`,
+    sk: `${keys.revocationSortKeyFrom(revokedAtMs)}#${target}#${part('revocation ref', ref)}`,
+  }),
+  /** The smallest sort key of an entry written at `ms` (the lower bound of an incremental read). */
+  revocationSortKeyFrom: (ms: number): string => {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new TypeError('revocation time must be a non-negative integer of milliseconds');
+    return String(ms).padStart(15, '0');
+  },
+  /** A user's grants: one index item per grant (docs/key-layout.md). */
+  userGrants: (sub: string): string => `${P.userGrants}${part('sub', sub)}`,
+  userGrant: (sub: string, grantId: string): ItemKey => ({ pk: keys.userGrants(sub), sk: `GRANT#${part('grantId', grantId)}` }),
+  /** Usernames are matched without case (Cognito's default; over-matching only ever revokes more). */
+  usernameSubs: (username: string): string => `${P.userGrants}name:${part('username', username).toLowerCase()}`,
+  usernameSub: (username: string, sub: string): ItemKey => ({ pk: keys.usernameSubs(username), sk: `SUB#${part('sub', sub)}` }),
   rate: (key: string, windowStart: number): ItemKey => ({
     pk: `${P.rate}${part('rate key', key)}`,
     sk: `WINDOW#${windowStart}`,

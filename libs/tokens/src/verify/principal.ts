@@ -16,6 +16,10 @@ export interface Principal {
   readonly groups: readonly string[];
   /** The gateway token's `jti`. */
   readonly jti: string;
+  /** The gateway token's `iat` (a user-level revocation refuses tokens issued at or before it). */
+  readonly issuedAt: number;
+  /** The gateway token's `grant_ref` (a grant revocation refuses every token of that grant); absent in older tokens. */
+  readonly grantRef?: string;
   /** min(gateway `exp`, Cognito `exp`): when this principal stops being valid. */
   readonly expiresAt: number;
   /** The gateway token's `aud` (this server's resource URL). */

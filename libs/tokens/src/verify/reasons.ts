@@ -32,6 +32,9 @@ export const FAILURE_REASONS = [
   'binding_mismatch',
   // server side: a key set could not be fetched
   'jwks_unavailable',
+  // the resource server's revocation set (docs/architecture.md#revocation), checked after a token verified
+  'revoked',
+  'revocation_status_unavailable',
 ] as const;
 
 /** Why a token was refused. `jwks_unavailable` is a server-side fault, every other reason is the token's. */
@@ -76,7 +79,14 @@ export function toOAuthError(reason: FailureReason): InvalidToken | TemporarilyU
     case 'cognito_client_mismatch':
     case 'binding_mismatch':
       return new InvalidToken(INVALID, reason);
+    case 'revoked':
+      // RFC 6750 §3.1: a revoked token is an invalid token; the client's answer is to refresh or sign in again.
+      return new InvalidToken('The access token has been revoked', reason);
     case 'jwks_unavailable':
+      return new TemporarilyUnavailable('Token validation is temporarily unavailable', reason, 5);
+    case 'revocation_status_unavailable':
+      // Failing closed after REVOCATION_FAIL_OPEN_MS: the token may be fine, we cannot tell whether it was revoked. A
+      // 401 would make clients throw away good tokens and sign in again, which does not help; 503 + Retry-After does.
       return new TemporarilyUnavailable('Token validation is temporarily unavailable', reason, 5);
     default: {
       const unreachable: never = reason;

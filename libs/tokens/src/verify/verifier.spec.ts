@@ -32,7 +32,7 @@ function expectFailure(result: VerifyResult, reason: string) {
 
 describe('RFC 9068 §4 access token validation', () => {
   it('accepts a minted token and returns the principal (happy path)', async () => {
-    const { token, jti, expiresAt } = await mint();
+    const { token, jti, expiresAt, issuedAt } = await mint();
     const result = await verifier.verify(token);
     expect(result).toEqual({
       ok: true,
@@ -43,6 +43,7 @@ describe('RFC 9068 §4 access token validation', () => {
         scopes: ['mcp-server/read', 'mcp-server/write'],
         groups: ['admins', 'readers'],
         jti,
+        issuedAt,
         expiresAt,
         audience: RESOURCE,
       },
@@ -339,6 +340,18 @@ describe('docs/architecture.md#tokens step 4: the principal', () => {
     const { token } = await mint({ scope: 'openid mcp-server/write aws.cognito.signin.user.admin' }, { scope: 'mcp-server/read' });
     const result = await verifier.verify(token);
     expect(result.ok && result.principal.scopes).toEqual(['mcp-server/read']);
+  });
+
+  it('docs/architecture.md#revocation: carries the grant reference (grant_ref) the revocation feed names, and iat', async () => {
+    const { token, issuedAt } = await mint({}, { grantRef: '0123456789abcdef' });
+    const result = await verifier.verify(token);
+    expect(result.ok && result.principal).toMatchObject({ grantRef: '0123456789abcdef', issuedAt });
+  });
+
+  it('refuses a grant_ref that is not a non-empty string', async () => {
+    const claims = await fx.claimsFor(await fx.cognito.accessToken());
+    expectFailure(await verifier.verify(await fx.signRaw({ ...claims, grant_ref: 42 })), 'missing_claims');
+    expectFailure(await verifier.verify(await fx.signRaw({ ...claims, grant_ref: '' })), 'missing_claims');
   });
 
   it('has no groups when Cognito sends no cognito:groups', async () => {

@@ -98,6 +98,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       const v = p[claim];
       if (typeof v !== 'string' || v === '') return { ok: false, reason: 'missing_claims', detail: `"${claim}" must be a non-empty string` };
     }
+    const grantRef = p[CLAIMS.grantRef];
+    if (grantRef !== undefined && (typeof grantRef !== 'string' || grantRef === '')) return { ok: false, reason: 'missing_claims', detail: '"grant_ref" must be a non-empty string' };
     const scopes = parseScope(p[CLAIMS.scope]);
     if (typeof p[CLAIMS.scope] !== 'string' || scopes === undefined) return { ok: false, reason: 'missing_claims', detail: '"scope" must be a string of scope tokens' };
 
@@ -121,6 +123,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       scopes: Object.freeze(scopes),
       groups: Object.freeze(upstream.claims.groups),
       jti: p.jti as string,
+      issuedAt: p.iat as number,
+      ...(grantRef !== undefined ? { grantRef } : {}),
       expiresAt: Math.min(p.exp as number, upstream.claims.exp),
       audience: p.aud,
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
-import { InvalidGrant, InvalidScope, parseScope, scopesOutside } from '@mcp-cognito/oauth';
+import { InvalidGrant, InvalidScope, InvalidTarget, matchResource, parseScope, scopesOutside } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
 import type { GrantRecord, Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
@@ -55,8 +55,10 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!grant || grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', grant ? 'grant revoked' : 'no grant');
     if (grant.clientId !== client.clientId) throw new InvalidGrant('The refresh token was issued to another client.', 'client mismatch');
 
+    // RFC 8707 §2.2: checked before anything rotates, so a refused request changes nothing.
+    const resource = this.resourceFor(params['resource'], grant);
     // The server must still be registered, and the family keeps only scopes it still declares (a server can drop one).
-    const server = this.servers.find(grant.resource);
+    const server = this.servers.find(resource);
     if (!server) throw new InvalidGrant('The MCP server this grant is for is no longer served.', 'resource not registered');
     let scope = this.narrowedScope(params['scope'], grant.scope)
       .split(' ')
@@ -70,7 +72,7 @@ export class RefreshTokenGrant implements GrantHandler {
         : await this.rotate(grant, presented, successor, scope);
       if (outcome.status === 'rotated') {
         this.events.emit('refresh_token.rotated', { client_id: client.clientId, grant: grantReference(grant.grantId), generation: outcome.grant.generation });
-        return this.respond(outcome.grant, client, outcome.scope, successor);
+        return this.respond(outcome.grant, client, resource, outcome.scope, successor);
       }
       grant = outcome.current; // a concurrent refresh rotated first: fall through to the grace rule
       if (grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'grant revoked');
@@ -85,7 +87,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (presented.hash === grant.previousRefreshHash && (await this.withinGrace(grant, arrivedAt))) {
       const successor = this.refreshTokens.successorCandidates(presented).find((s) => s.hash === grant!.currentRefreshHash);
       // Same token, same successor: a concurrent refresh, or the one retry of a client that lost the answer.
-      if (successor) return this.respond(grant, client, scope, successor);
+      if (successor) return this.respond(grant, client, resource, scope, successor);
     }
 
     this.events.emit('refresh_token.reused', { client_id: client.clientId, grant: grantReference(grant.grantId), sub: grant.sub });
@@ -117,6 +119,21 @@ export class RefreshTokenGrant implements GrantHandler {
     return { status: 'moved', current: rotated.current };
   }
 
+  /**
+   * RFC 8707 §2.2: a refresh request may name the resource the new access token is for. It must be one the grant
+   * covers - the resource(s) of the original authorization; today a grant covers one - and the token is then
+   * audience-restricted to it; anything else is `invalid_target` (§2). Without the parameter the token is for the
+   * grant's resource. (Several `resource` parameters are refused by the form rules, RFC 6749 §3.2: a token has one
+   * audience here.)
+   */
+  private resourceFor(requested: string | undefined, grant: GrantRecord): string {
+    if (requested === undefined) return grant.resource;
+    const covered = [grant.resource];
+    const matched = matchResource(requested, covered);
+    if (matched === undefined) throw new InvalidTarget('resource is not one this grant was authorized for.');
+    return matched;
+  }
+
   /** RFC 6749 §6: the scope may be narrowed, never widened. */
   private narrowedScope(requested: string | undefined, granted: string): string {
     if (requested === undefined) return granted;
@@ -127,13 +144,13 @@ export class RefreshTokenGrant implements GrantHandler {
     return asked.join(' ');
   }
 
-  private respond(grant: GrantRecord, client: OAuthClient, scope: string, refreshToken: IssuedRefreshToken): Promise<TokenResponse> {
+  private respond(grant: GrantRecord, client: OAuthClient, resource: string, scope: string, refreshToken: IssuedRefreshToken): Promise<TokenResponse> {
     return this.issuer.issue({
       grantType: this.grantType,
       client,
       grantId: grant.grantId,
       sub: grant.sub,
-      resource: grant.resource,
+      resource,
       scope,
       upstream: grant.upstream,
       refreshToken: refreshToken.token,

@@ -4,6 +4,10 @@ import { ConfigModule, HealthModule, Metrics, MetricsModule, REPOSITORIES, Secur
 import type { Repositories, StorageUnavailableError } from '@mcp-cognito/storage';
 import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provider';
 import { McpRequestGate } from '../auth/mcp-request-gate';
+import { systemClock } from '@mcp-cognito/contracts';
+import { DEFAULT_STORAGE_DEADLINES } from '@mcp-cognito/storage';
+import { RevocationFeedPoller } from '../revocation/revocation-feed.poller';
+import { RevocationSet } from '../revocation/revocation-set';
 import { ProtectedResourceMetadataRoute } from '../http/protected-resource-metadata';
 import { RequestLog } from '../http/request-log';
 import { McpEndpoint } from '../protocol/mcp.endpoint';
@@ -16,26 +20,48 @@ import { MCP_SERVER_CONFIG, MCP_SERVER_DEFINITION } from './tokens';
 /**
  * One MCP server: logging, the table, health, the request gate, Protected Resource Metadata, the request log and the
  * protocol endpoint for both eras - everything but the server's own tools, resources and their dependencies. A server
- * without `dependencies` gets no table at all (no clients, no health check of it).
+ * without `dependencies` gives its tools no repositories and its health checks no table; it still reads the
+ * revocation feed from the table (read-only).
  */
 @Module({})
 export class McpServerModule {
   static forRoot<Deps>(config: McpServerConfig, definition: McpServerDefinition<Deps>): DynamicModule {
     const storage = usesStorage(definition as McpServerDefinition<unknown>);
+    // docs/architecture.md#revocation: one set per process, read by the gate, refreshed by the poller, shown by /health.
+    const revocations = new RevocationSet({
+      pollMs: config.revocation.pollMs,
+      failOpenMs: config.revocation.failOpenMs,
+      readBudgetMs: DEFAULT_STORAGE_DEADLINES.budgetMs,
+      clock: systemClock,
+    });
     return {
       module: McpServerModule,
       imports: [
         createLoggingModule({ service: config.service, runtime: config.runtime, requestLogging: 'self' }),
         MetricsModule.forRoot(config.service),
-        ...(storage ? [StorageModule.forRoot(config.dynamodb)] : []),
+        // Always: the revocation feed is read from the table, whether or not the tools store anything.
+        StorageModule.forRoot(config.dynamodb),
         ConfigModule.forRoot(MCP_SERVER_CONFIG, config),
-        HealthModule.forRoot({ readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl }, storage }),
+        HealthModule.forRoot({
+          readiness: { gateway_jwks: config.gateway.jwksUrl, cognito_jwks: config.cognito.jwksUrl },
+          storage,
+          states: {
+            revocation_feed: () => {
+              const status = revocations.status();
+              // Failing closed: every token is refused with 503 until the feed answers again.
+              if (status.state === 'closed') throw new Error(`revocation feed unread for ${status.lastReadAgeMs} ms: tokens are refused`);
+              return { ...status };
+            },
+          },
+        }),
       ],
       providers: [
         { provide: MCP_SERVER_DEFINITION, useValue: definition },
         // First: its hooks must run before the gate's, so refusals are logged with their request id.
         RequestLog,
         SecurityEvents,
+        { provide: RevocationSet, useValue: revocations },
+        RevocationFeedPoller,
         accessTokenVerifierProvider,
         McpRequestGate,
         { provide: OperationScopes, useValue: new OperationScopes(definition.tools as never, (definition.resources ?? []) as never) },

@@ -2,12 +2,13 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BearerChallenges, InvalidRequest, protectedResourceMetadataUrl, type BearerRefusal } from '@mcp-cognito/oauth';
-import { SecurityEvents } from '@mcp-cognito/nest-platform';
+import { Metrics, SecurityEvents } from '@mcp-cognito/nest-platform';
 import { toOAuthError, type AccessTokenVerifier, type Principal } from '@mcp-cognito/tokens';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from '../app/tokens';
 import { isMcpRequest, mcpPathOf } from '../http/mcp-path';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier.provider';
 import { hasQueryAccessToken, readBearerCredentials } from './bearer-token';
+import { RevocationSet } from '../revocation/revocation-set';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,7 +29,10 @@ const EXPOSED_RESPONSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol
  * 2. `access_token` in the query (RFC 6750 §2.3, not supported; the token has leaked into URLs) -> 400.
  * 3. Bearer token from the `Authorization` header only, checked by the shared verifier -> principal, or 401 with the
  *    RFC 6750 / RFC 9728 challenge, or 503 when a key set cannot be fetched.
- * No storage request is made here: the verifier works from JWKS caches and an in-memory token cache.
+ * 4. The revocation set (docs/architecture.md#revocation): a token whose grant or user was revoked is 401
+ *    `invalid_token`; when the set is older than the fail-open window allows, every token is 503.
+ * No storage request is made here: the verifier works from JWKS caches and an in-memory token cache, the revocation
+ * set is in memory (refreshed on a timer, never per request).
  */
 @Injectable()
 export class McpRequestGate implements OnModuleInit {
@@ -41,6 +45,8 @@ export class McpRequestGate implements OnModuleInit {
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier,
     private readonly adapterHost: HttpAdapterHost,
     private readonly events: SecurityEvents,
+    private readonly revocations: RevocationSet,
+    private readonly metrics: Metrics,
   ) {
     this.allowedOrigins = new Set([new URL(config.resource).origin, ...config.allowedOrigins]);
     this.path = mcpPathOf(config.resource);
@@ -93,8 +99,21 @@ export class McpRequestGate implements OnModuleInit {
     const result =
       credentials.kind === 'token' ? await this.verifier.verify(credentials.token) : ({ ok: false, reason: 'malformed' } as const);
     if (result.ok) {
-      request.principal = result.principal;
-      return;
+      const decision = this.revocations.decide(result.principal);
+      if (decision === 'accept') {
+        request.principal = result.principal;
+        return;
+      }
+      if (decision === 'accept_stale') {
+        this.metrics.count('revocationStaleRequests', 'open');
+        request.principal = result.principal;
+        return;
+      }
+      if (decision === 'unavailable') this.metrics.count('revocationStaleRequests', 'closed');
+      const reason = decision === 'revoked' ? 'revoked' : 'revocation_status_unavailable';
+      const refusal = toOAuthError(reason);
+      this.events.emit('resource.token_refused', { reason, status: refusal.status }, { reqId: request.id });
+      return this.refuse(reply, refusal);
     }
 
     const error = toOAuthError(result.reason);

@@ -9,7 +9,7 @@ import { buildMcpServer, type McpServerSpec } from './server-builder';
 
 const MODERN = '2026-07-28';
 const principal = (sub: string): Principal =>
-  Object.freeze({ sub, username: sub, clientId: 'c', scopes: ['s/read'], groups: [], jti: `jti-${sub}`, expiresAt: 4_102_444_800, audience: 'https://mcp.example.com/mcp' });
+  Object.freeze({ sub, username: sub, clientId: 'c', scopes: ['s/read'], groups: [], jti: `jti-${sub}`, issuedAt: 1_700_000_000, expiresAt: 4_102_444_800, audience: 'https://mcp.example.com/mcp' });
 const auth = (sub = 'alice'): AuthInfo => ({ token: `jti-${sub}`, clientId: 'c', scopes: ['s/read'], extra: { principal: principal(sub) } });
 
 let slowStarted = 0;

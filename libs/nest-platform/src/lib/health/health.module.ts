@@ -11,10 +11,15 @@ export interface HealthOptions {
   /** JSON documents readiness depends on (JWKS), by name. */
   readiness: Record<string, string>;
   /**
-   * Whether the service has a table (then both endpoints check it answers). A stateless MCP server has none, and its
-   * task role no permission to describe one. @default true
+   * Whether the endpoints check the table answers (DescribeTable). An MCP server whose tools store nothing reads only
+   * the revocation feed, which it reports as its own state. @default true
    */
   storage?: boolean;
+   * In-process states both endpoints report, by name (e.g. the MCP servers' `revocation_feed`): each returns its
+   * details, and throws when the service cannot serve correctly (the check is then `down`, the answer 503).
+   * @default {}
+   */
+  states?: Record<string, () => Record<string, unknown>>;
 }
 
 /**
@@ -57,7 +62,7 @@ class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.checkUnlessDraining(this.storageChecks());
+    return this.checkUnlessDraining([...this.storageChecks(), ...this.stateChecks()]);
   }
 
   @Get('ready')
@@ -66,14 +71,19 @@ class HealthController {
     return this.checkUnlessDraining([
       ...this.storageChecks(),
       ...Object.entries(this.options.readiness).map(([name, url]) => () => this.deps.checkJsonDocument(name, url)),
+      ...this.stateChecks(),
     ]);
   }
 
-  /** The table check, for a service that has a table (a stateless one answers from the process alone). */
+  /** The table check, for a service whose tools use the table. */
   private storageChecks(): HealthIndicatorFunction[] {
     const dynamo = this.dynamo;
     if (this.options.storage === false || dynamo === undefined) return [];
     return [() => this.deps.check('dynamodb', () => pingStorage(dynamo))];
+  }
+
+  private stateChecks(): HealthIndicatorFunction[] {
+    return Object.entries(this.options.states ?? {}).map(([name, state]) => () => this.deps.check(name, async () => state()));
   }
 
   private checkUnlessDraining(checks: HealthIndicatorFunction[]) {

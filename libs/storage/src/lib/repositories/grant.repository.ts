@@ -3,6 +3,7 @@ import { isConditionalCheckFailed } from '../errors';
 import { ItemStore, toRecord, type StorageContext } from '../item-store';
 import { keys } from '../keys';
 import { buildUpdate } from '../update-expression';
+import { UserGrantsRepository } from './user-grants.repository';
 import type { UpstreamTokenSet } from '../upstream-tokens';
 import type { Clock } from '@mcp-cognito/contracts';
 import type {
@@ -27,16 +28,30 @@ export class GrantRepository {
   private readonly store: ItemStore;
   private readonly clock: Clock;
 
+  private readonly index: UserGrantsRepository;
+
   constructor(ctx: StorageContext) {
     this.store = new ItemStore(ctx);
     this.clock = ctx.clock;
+    this.index = new UserGrantsRepository(ctx);
   }
 
-  /** @throws ItemAlreadyExistsError */
+  /**
+   * Indexes the grant under its user first (no grant exists that offboarding would not find), then creates it.
+   * @throws ItemAlreadyExistsError
+   */
   async create(grant: NewGrant): Promise<GrantRecord> {
+    await this.index.add(grant);
     const record: GrantRecord = { ...grant, generation: 0, status: 'active', createdAt: this.store.nowSeconds() };
     await this.store.putNew({ ...keys.grant(grant.grantId), kind: KIND, ...record });
     return record;
+  }
+
+  /** The user's live grants (active or revoked), newest first: one Query of the index + one GetItem per grant. */
+  async listForUser(sub: string): Promise<GrantRecord[]> {
+    const indexed = await this.index.list(sub);
+    const grants = await Promise.all(indexed.map((i) => this.get(i.grantId)));
+    return grants.filter((g): g is GrantRecord => g !== undefined && g.sub === sub).sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /** The grant (active or revoked), or undefined when unknown or past `expiresAt`. */

@@ -7,3 +7,6 @@ export * from './pending-authorization.repository';
 export * from './rate-limit.repository';
 export * from './upstream-revocation.repository';
 export * from './upstream-revocation.types';
+export * from './revocation-feed.repository';
+export * from './revocation-feed.types';
+export * from './user-grants.repository';

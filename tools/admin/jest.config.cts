@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'admin',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/tools/admin',
+  testTimeout: 30000,
+};
