@@ -15,6 +15,7 @@ export interface HealthOptions {
    * the revocation feed, which it reports as its own state. @default true
    */
   storage?: boolean;
+  /**
    * In-process states both endpoints report, by name (e.g. the MCP servers' `revocation_feed`): each returns its
    * details, and throws when the service cannot serve correctly (the check is then `down`, the answer 503).
    * @default {}
