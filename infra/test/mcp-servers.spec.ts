@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseMcpServerRegistration, readMcpServerManifests } from '@mcp-cognito/contracts';
+import { KEY_PREFIXES, parseMcpServerRegistration, readMcpServerManifests } from '@mcp-cognito/contracts';
 import { mcpServerPaths, mcpServerPriority } from '@mcp-cognito/routing';
 import { mcpServerRegistryPath } from '../src/config/names';
 import { workspaceRoot } from '../src/config/workspace';
@@ -44,11 +44,14 @@ describe('MCP server stacks (one per apps/*/mcp-server.json) and the registry', 
     expect(mcpServerPaths({ name: 'clock', path: '/clock/mcp' })).toEqual(only(rule.Conditions).PathPatternConfig.Values);
   });
 
-  it('clock is stateless: its task role has no statement at all (no table items, no DescribeTable, no table key)', () => {
-    const taskRolePolicies = resourcesOf(clock, 'AWS::IAM::Policy').filter(([id]) => /TaskRole/.test(id));
-    expect(taskRolePolicies).toEqual([]);
-    expect(statementsOf(clock).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:') || a.startsWith('kms:'))).toEqual([]);
-    expect(envOf(clock)).not.toHaveProperty('DYNAMODB_TABLE');
+  it('clock stores nothing: its task role may only read the revocation feed (every MCP server refuses revoked tokens)', () => {
+    const statements = statementsOf(clock);
+    const items = statements.filter((s) => s.Sid === 'TableItemsReadOnly');
+    expect(actionsOf(only(items)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(JSON.stringify(only(items).Condition)).toContain(`"${KEY_PREFIXES.revocationFeed}*"`);
+    expect(statements.filter((s) => s.Sid === 'TableItemsReadWrite')).toEqual([]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:') && !['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'].includes(a))).toEqual([]);
+    expect(envOf(clock)).toHaveProperty('DYNAMODB_TABLE');
   });
 
   it('clock: MCP_RESOURCE is <public origin>/clock/mcp and MCP_SCOPES its manifest scopes', () => {
@@ -79,5 +82,12 @@ describe('MCP server stacks (one per apps/*/mcp-server.json) and the registry', 
     expect(resources).toContain(':parameter/mcp-cognito/dev/mcp-servers"');
     expect(resources).toContain(':parameter/mcp-cognito/dev/mcp-servers/*"');
     expect(statementsOf(gateway).flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toHaveLength(2);
+  });
+
+  it('the gateway may read the resource servers\' introspection secrets under its prefix only, named in RESOURCE_SERVER_CREDENTIALS_PREFIX', () => {
+    expect(envOf(gateway)['RESOURCE_SERVER_CREDENTIALS_PREFIX']).toBe('mcp-cognito/dev/resource-servers/');
+    const read = statementsOf(gateway).filter((s) => s.Sid === 'ResourceServerSecretsRead');
+    expect(actionsOf(only(read))).toEqual(['secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(only(read).Resource)).toContain(':secret:mcp-cognito/dev/resource-servers/*"');
   });
 });

@@ -154,7 +154,8 @@ describe('service stacks (auth-gateway, mcp-tools)', () => {
     it('execution roles read exactly their own secrets', () => {
       const readsOf = (service: ServiceName) =>
         statementsOf(templates[service])
-          .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+          // (the gateway's task role also reads resource servers' introspection secrets: infra/test/mcp-servers.spec.ts)
+          .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && s.Sid !== 'ResourceServerSecretsRead')
           .map((s) => JSON.stringify(s.Resource));
       expect(readsOf('auth-gateway')).toHaveLength(SECRET_VARIABLES['auth-gateway'].length);
       expect(readsOf('mcp-tools')).toEqual([expect.stringMatching(/tokenencryptionkeyssecretarn/)]);

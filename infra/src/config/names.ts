@@ -53,6 +53,14 @@ export function mcpServerRegistryPath(stage: StageName): string {
   return `/${PROJECT}/${stage}/mcp-servers/`;
 }
 
+/**
+ * `mcp-cognito/<stage>/resource-servers/`: the Secrets Manager prefix under which each resource server that uses
+ * RFC 7662 introspection keeps its own secret (`<prefix><server name>`, docs/introspection.md).
+ */
+export function resourceServerSecretPrefix(stage: StageName): string {
+  return `${PROJECT}/${stage}/resource-servers/`;
+}
+
 /** `/mcp-cognito/<stage>/<area>/<name>` */
 export function ssmName(stage: StageName, key: SsmKey): string {
   return `/${PROJECT}/${stage}/${SSM_KEYS[key]}`;

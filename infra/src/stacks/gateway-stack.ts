@@ -1,6 +1,6 @@
-import { Stack, Token, Validations, type StackProps, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token, Validations, type StackProps, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { mcpServerRegistryPath } from '../config/names';
+import { mcpServerRegistryPath, resourceServerSecretPrefix } from '../config/names';
 import type { StageConfig } from '../config/stages';
 import { appImage } from '../constructs/app-image';
 import { McpFargateService } from '../constructs/mcp-fargate-service';
@@ -36,6 +36,8 @@ export class GatewayStack extends Stack {
         // gateway reads them at run time (docs/architecture.md#mcp-server-registry), so a new server never changes
         // this stack. No MCP_RESOURCES: a static entry would duplicate mcp-tools' registry entry.
         MCP_SERVER_REGISTRY_PATH: mcpServerRegistryPath(config.stage),
+        // RFC 7662 introspection: each resource server's own secret, read on first use (docs/introspection.md).
+        RESOURCE_SERVER_CREDENTIALS_PREFIX: resourceServerSecretPrefix(config.stage),
         // The gateway's access tokens never outlive the Cognito token they embed.
         // Short (not revocable), and shorter than Cognito's token so that refreshes rarely call Cognito.
         ACCESS_TOKEN_TTL: String(Math.min(900, config.cognito.accessTokenValidity.toSeconds())),
@@ -74,6 +76,23 @@ export class GatewayStack extends Stack {
       reason:
         'The MCP server registry: one parameter per server, added by each server\'s own stack without a gateway change; the wildcard is ' +
         'limited to the registry path of this stage, read-only.',
+    });
+
+    // Introspection callers' secrets: read-only, exactly this stage's prefix (Secrets Manager appends a random
+    // suffix to each secret's ARN, hence the wildcard).
+    const secretsPrefix = resourceServerSecretPrefix(config.stage);
+    this.service.taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ResourceServerSecretsRead',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretsPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    Validations.of(this.service.taskRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${literal(this.region, '<AWS::Region>')}:${literal(this.account, '<AWS::AccountId>')}:secret:${secretsPrefix}*]`,
+      reason:
+        'RFC 7662 introspection: one secret per resource server, created by that server\'s own stack without a gateway change; the ' +
+        'wildcard is limited to this stage\'s resource-server prefix, read-only.',
     });
   }
 }

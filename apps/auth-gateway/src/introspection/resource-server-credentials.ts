@@ -49,7 +49,7 @@ export class SecretsManagerLookup implements SecretLookup {
  * Authenticates resource servers at the introspection endpoint (RFC 7662 §2.1: "the endpoint MUST require some form
  * of authorization"): each registered MCP server has its own secret, presented with HTTP Basic as `<name>:<secret>`.
  * Static secrets (RESOURCE_SERVER_SECRETS, local use) are checked first, then Secrets Manager
- * (RESOURCE_SERVER_SECRET_PREFIX, AWS). Comparison is constant-time on SHA-256 digests.
+ * (RESOURCE_SERVER_CREDENTIALS_PREFIX, AWS). Comparison is constant-time on SHA-256 digests.
  */
 export class ResourceServerCredentials {
   private readonly logger = new Logger('ResourceServerCredentials');

@@ -64,7 +64,7 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
   /**
    * RFC 7662 introspection credentials of resource servers, locally: a JSON object `{ "<server name>": "<secret>" }`
    * (HTTP Basic, the server's name as the user name). In AWS each server's stack keeps its own secret in Secrets
-   * Manager under RESOURCE_SERVER_SECRET_PREFIX + name, read on first use.
+   * Manager under RESOURCE_SERVER_CREDENTIALS_PREFIX + name, read on first use.
    */
   RESOURCE_SERVER_SECRETS: envJson((value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object of name -> secret');
@@ -73,7 +73,7 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
     }
     return value as Record<string, string>;
   }).optional(),
-  RESOURCE_SERVER_SECRET_PREFIX: z
+  RESOURCE_SERVER_CREDENTIALS_PREFIX: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9/_+=.@-]+\/$/, 'must be a Secrets Manager name prefix ending in "/"')
@@ -175,7 +175,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       registryPath: e.MCP_SERVER_REGISTRY_PATH,
       registryTtlSeconds: e.MCP_SERVER_REGISTRY_TTL,
     },
-    resourceServers: { secrets: e.RESOURCE_SERVER_SECRETS ?? {}, secretPrefix: e.RESOURCE_SERVER_SECRET_PREFIX, introspectionRateLimit: e.INTROSPECTION_RATE_LIMIT },
+    resourceServers: { secrets: e.RESOURCE_SERVER_SECRETS ?? {}, secretPrefix: e.RESOURCE_SERVER_CREDENTIALS_PREFIX, introspectionRateLimit: e.INTROSPECTION_RATE_LIMIT },
     keys: {
       signingKeys: e.GATEWAY_SIGNING_KEYS,
       signingKeyId: e.GATEWAY_SIGNING_KEY_ID,
