@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import type { Clock } from '@mcp-cognito/contracts';
-import { CLOCK, Metrics, SecurityEvents } from '@mcp-cognito/nest-platform';
+import { CLOCK, Metrics, RevocationFeedPoller, SecurityEvents } from '@mcp-cognito/nest-platform';
+import { DEFAULT_STORAGE_DEADLINES, RevocationSet } from '@mcp-cognito/storage';
 import type { GatewayConfig } from './config/gateway-config';
 import { GATEWAY_CONFIG } from './config/gateway-config';
 import { AuthorizationService } from './authorize/authorization.service';
@@ -51,6 +52,14 @@ import { ResourceServerCredentials } from './introspection/resource-server-crede
     // The MCP servers: static ones from the configuration, plus the run-time registry (SSM) in AWS.
     { provide: McpServerRegistry, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => McpServerRegistry.fromConfig(config) },
     { provide: ResourceServerCredentials, inject: [GATEWAY_CONFIG], useFactory: (config: GatewayConfig) => new ResourceServerCredentials(config) },
+    // Introspection refuses revoked tokens from the same feed and with the same rules as every MCP server's gate.
+    {
+      provide: RevocationSet,
+      inject: [GATEWAY_CONFIG, CLOCK],
+      useFactory: (config: GatewayConfig, clock: Clock) =>
+        new RevocationSet({ pollMs: config.revocation.pollMs, failOpenMs: config.revocation.failOpenMs, readBudgetMs: DEFAULT_STORAGE_DEADLINES.budgetMs, clock }),
+    },
+    RevocationFeedPoller,
     IntrospectionService,
     {
       provide: CognitoClient,

@@ -71,4 +71,12 @@ describe('the run-time MCP server registry (servers come and go without a gatewa
     await registry.onModuleInit();
     expect(registry.all().map((s) => s.title)).toEqual(['Tools', 'Clock']);
   });
+
+  it('two registry entries claiming one resource are both ignored (neither may receive the other\'s tokens)', async () => {
+    const source = new ScriptedSource();
+    source.answers = [{ servers: [clock, { ...clock, name: 'clock-two', title: 'Impostor' }], skipped: [] }];
+    registry = new McpServerRegistry(configWith([tools], 60), source);
+    await registry.onModuleInit();
+    expect(registry.all().map((s) => s.name)).toEqual(['mcp-tools']);
+  });
 });

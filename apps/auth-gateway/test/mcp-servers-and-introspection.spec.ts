@@ -46,7 +46,7 @@ describe('many MCP servers behind one gateway: per-server scopes, audience, intr
 
   beforeAll(async () => {
     h = await GatewayHarness.start({
-      gatewayEnv: { MCP_RESOURCES: '', MCP_SERVERS: JSON.stringify(servers), RESOURCE_SERVER_SECRETS: JSON.stringify({ clock: CLOCK_SECRET }) },
+      gatewayEnv: { MCP_RESOURCES: '', MCP_SERVERS: JSON.stringify(servers), RESOURCE_SERVER_SECRETS: JSON.stringify({ clock: CLOCK_SECRET }), REVOCATION_POLL_MS: '500' },
     });
   });
   afterAll(async () => {
@@ -129,6 +129,26 @@ describe('many MCP servers behind one gateway: per-server scopes, audience, intr
         const res = await introspect(h, token, `clock:${CLOCK_SECRET}`);
         expect([res.status, res.body, res.headers.get('cache-control')]).toEqual([200, { active: false }, 'no-store']);
       }
+    });
+
+    it('a revoked token is not active (RFC 7662 §2.2): after RFC 7009 revocation of its grant, within the feed\'s poll', async () => {
+      const client = await register(h.url);
+      const issued = await exchangeCode(h.url, client, await obtainCode(h.url, client, CLOCK, BOB, { scope: 'clock/read', browser: new HttpBrowser() }), CLOCK);
+      const access = issued.body['access_token'] as string;
+      expect((await introspect(h, access, `clock:${CLOCK_SECRET}`)).body['active']).toBe(true);
+      const revoked = await fetch(`${h.url}/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: issued.body['refresh_token'] as string, client_id: client.client_id }).toString(),
+      });
+      expect(revoked.status).toBe(200);
+      const started = Date.now();
+      let answer = await introspect(h, access, `clock:${CLOCK_SECRET}`);
+      while (answer.body['active'] !== false && Date.now() - started < 10_000) {
+        await new Promise((r) => setTimeout(r, 100));
+        answer = await introspect(h, access, `clock:${CLOCK_SECRET}`);
+      }
+      expect([answer.status, answer.body, answer.headers.get('cache-control')]).toEqual([200, { active: false }, 'no-store']);
     });
 
     it('a request without a token is invalid_request', async () => {

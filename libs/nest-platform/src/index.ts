@@ -10,3 +10,4 @@ export { HealthModule, type HealthOptions } from './lib/health/health.module';
 export { ConfigModule } from './lib/config/config.module';
 export { SecurityEvents } from './lib/events/security-events';
 export { Metrics, MetricsModule, METRICS_FLUSH_MS } from './lib/metrics/metrics';
+export { RevocationFeedPoller } from './lib/revocation/revocation-feed.poller';

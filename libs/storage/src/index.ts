@@ -10,3 +10,4 @@ export * from './lib/repositories';
 export * from './lib/create-repositories';
 export * from './lib/user-revocation';
 export type { StorageContext } from './lib/item-store';
+export * from './lib/revocation-set';

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { CLOCK, SecurityEvents } from '@mcp-cognito/nest-platform';
-import { InvalidClient, InvalidRequest, TooManyRequests } from '@mcp-cognito/oauth';
+import { InvalidClient, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '@mcp-cognito/oauth';
+import { RevocationSet } from '@mcp-cognito/storage';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from '@mcp-cognito/tokens';
 import type { McpServerRegistration } from '@mcp-cognito/contracts';
 import { decodeBasic } from '../clients/client-authentication';
@@ -53,6 +54,7 @@ export class IntrospectionService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly servers: McpServerRegistry,
     private readonly credentials: ResourceServerCredentials,
+    private readonly revocations: RevocationSet,
     private readonly events: SecurityEvents,
   ) {}
 
@@ -85,6 +87,10 @@ export class IntrospectionService {
     if (!result.ok) return { active: false };
     const { principal } = result;
     if (principal.expiresAt <= epochSeconds(this.clock)) return { active: false };
+    // RFC 7662 §2.2: a revoked token is not active - the same feed and rules as every MCP server's gate.
+    const decision = this.revocations.decide(principal);
+    if (decision === 'revoked') return { active: false };
+    if (decision === 'unavailable') throw new TemporarilyUnavailable('Revocations cannot be checked right now; try again shortly.', 'revocation feed unread', 5);
     const iat = decodeJwt(token).iat;
     return {
       active: true,
@@ -124,7 +130,11 @@ export class IntrospectionService {
     const now = this.clock.now();
     let window = windows.get(key);
     if (!window || now - window.windowStart >= WINDOW_MS) {
-      if (windows.size > 10_000) windows.clear(); // bounded memory whatever the callers do
+      if (windows.size > 10_000) {
+        // Bounded memory whatever the callers do: drop the windows that are over, not the live ones.
+        for (const [k, w] of windows) if (now - w.windowStart >= WINDOW_MS) windows.delete(k);
+        if (windows.size > 10_000) windows.delete(windows.keys().next().value!);
+      }
       window = { count: 0, windowStart: now };
       windows.set(key, window);
     }

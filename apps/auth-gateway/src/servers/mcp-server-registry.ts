@@ -82,10 +82,19 @@ export class McpServerRegistry implements OnModuleInit, OnModuleDestroy {
     try {
       const read = await this.source!.read();
       const staticResources = new Set(this.config.servers.static.map((s) => s.resource));
+      const claims = new Map<string, number>();
+      for (const s of read.servers) claims.set(s.resource, (claims.get(s.resource) ?? 0) + 1);
       this.dynamic = read.servers.filter((s) => {
-        if (!staticResources.has(s.resource)) return true;
-        this.logger.warn({ event: 'registry.duplicate', server: s.name }, 'a registry entry repeats a statically configured server: the static one wins');
-        return false;
+        if (staticResources.has(s.resource)) {
+          this.logger.warn({ event: 'registry.duplicate', server: s.name }, 'a registry entry repeats a statically configured server: the static one wins');
+          return false;
+        }
+        // Two entries claiming one resource: neither is trusted (one could be given the other's tokens' audience).
+        if ((claims.get(s.resource) ?? 0) > 1) {
+          this.logger.warn({ event: 'registry.conflict', server: s.name }, 'two registry entries claim one resource: both are ignored');
+          return false;
+        }
+        return true;
       });
       for (const skip of read.skipped) this.logger.warn({ event: 'registry.invalid_entry', parameter: skip.parameter, reason: skip.reason }, 'registry entry skipped');
     } catch (error) {

@@ -80,6 +80,10 @@ export const gatewayEnvSchema = runtimeEnvSchema.extend({
     .optional(),
   /** Introspection requests per resource server and minute, per gateway instance. */
   INTROSPECTION_RATE_LIMIT: envInt(1200, 1, 1_000_000),
+  /** Introspection honours the revocation feed as the MCP servers do: read every this many ms (libs/config mcp-server). */
+  REVOCATION_POLL_MS: envInt(5000, 500, 60_000),
+  /** While the feed cannot be read, introspection answers as before for this long past a missed read, then 503. */
+  REVOCATION_FAIL_OPEN_MS: envInt(30_000, 0, 3_600_000),
   GATEWAY_SIGNING_KEYS: envJwkSet(),
   GATEWAY_SIGNING_KEY_ID: z.string().trim().min(1).optional(),
   TOKEN_ENCRYPTION_KEYS: envJwkSet(),
@@ -128,6 +132,8 @@ export interface GatewayConfig {
   servers: { static: McpServerRegistration[]; registryPath?: string; registryTtlSeconds: number };
   /** Introspection callers (RFC 7662): static secrets and/or the Secrets Manager prefix. */
   resourceServers: { secrets: Readonly<Record<string, string>>; secretPrefix?: string; introspectionRateLimit: number };
+  /** The revocation feed as introspection reads it (the same rules as the MCP servers' gate). */
+  revocation: { pollMs: number; failOpenMs: number };
   keys: {
     signingKeys: string;
     signingKeyId?: string;
@@ -176,6 +182,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       registryTtlSeconds: e.MCP_SERVER_REGISTRY_TTL,
     },
     resourceServers: { secrets: e.RESOURCE_SERVER_SECRETS ?? {}, secretPrefix: e.RESOURCE_SERVER_CREDENTIALS_PREFIX, introspectionRateLimit: e.INTROSPECTION_RATE_LIMIT },
+    revocation: { pollMs: e.REVOCATION_POLL_MS, failOpenMs: e.REVOCATION_FAIL_OPEN_MS },
     keys: {
       signingKeys: e.GATEWAY_SIGNING_KEYS,
       signingKeyId: e.GATEWAY_SIGNING_KEY_ID,

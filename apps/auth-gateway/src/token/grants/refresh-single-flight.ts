@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
-import { InvalidGrant, TemporarilyUnavailable } from '@mcp-cognito/oauth';
+import { InvalidGrant, InvalidScope, TemporarilyUnavailable } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
 import type { GrantRecord, Repositories, UpstreamTokenSet } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
@@ -103,20 +103,26 @@ export class RefreshSingleFlight {
       throw error;
     }
     // A refreshed Cognito token may carry fewer scopes or groups (app-client or membership changes): the server's
-    // scope policy is applied again, and the family keeps only what it still allows - never more.
+    // scope policy is applied again to the FAMILY's scope (RFC 6749 §6 narrows the token, not the grant), and the
+    // family keeps only what it still allows - never more. The token gets the request's scope within that.
     const server = this.servers.find(grant.resource);
-    const effective = server ? grantableScopes(server, scope.split(' '), { scopes: fresh.cognitoScopes, groups: fresh.cognitoGroups }) : [];
-    if (effective.length === 0) {
+    const family = server ? grantableScopes(server, grant.scope.split(' '), { scopes: fresh.cognitoScopes, groups: fresh.cognitoGroups }) : [];
+    if (family.length === 0) {
       await this.revocation.revoke(grant.grantId, 'upstream_revoked');
       throw new InvalidGrant('The identity provider no longer grants any of these scopes.', 'no scope left upstream');
     }
+    const effective = scope.split(' ').filter((s) => family.includes(s));
     const rotated = await this.repos.grants.rotate(grant.grantId, {
       expectedCurrentHash: presented.hash,
       newHash: successor.hash,
-      updates: { upstream: fresh.upstream, expiresAt: this.grantEnd(fresh.upstream), scope: effective.join(' ') },
+      updates: { upstream: fresh.upstream, expiresAt: this.grantEnd(fresh.upstream), scope: family.join(' ') },
       releaseLease: true,
     });
-    if (rotated.status === 'ok') return { status: 'rotated', grant: rotated.grant, scope: effective.join(' ') };
+    if (rotated.status === 'ok') {
+      // Stored either way (Cognito's new tokens must not be lost); a retry inside the grace window gets the successor.
+      if (effective.length === 0) throw new InvalidScope('None of the requested scopes is granted any more.');
+      return { status: 'rotated', grant: rotated.grant, scope: effective.join(' ') };
+    }
     if (rotated.status === 'not_found') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'grant vanished');
     await this.repos.grants.releaseRefreshLease(grant.grantId, owner);
     return { status: 'moved', current: rotated.current };

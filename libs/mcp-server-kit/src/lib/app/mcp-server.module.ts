@@ -6,8 +6,8 @@ import { accessTokenVerifierProvider } from '../auth/access-token-verifier.provi
 import { McpRequestGate } from '../auth/mcp-request-gate';
 import { systemClock } from '@mcp-cognito/contracts';
 import { DEFAULT_STORAGE_DEADLINES } from '@mcp-cognito/storage';
-import { RevocationFeedPoller } from '../revocation/revocation-feed.poller';
-import { RevocationSet } from '../revocation/revocation-set';
+import { RevocationFeedPoller } from '@mcp-cognito/nest-platform';
+import { RevocationSet } from '@mcp-cognito/storage';
 import { ProtectedResourceMetadataRoute } from '../http/protected-resource-metadata';
 import { RequestLog } from '../http/request-log';
 import { McpEndpoint } from '../protocol/mcp.endpoint';

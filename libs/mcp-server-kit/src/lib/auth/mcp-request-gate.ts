@@ -8,7 +8,7 @@ import { MCP_SERVER_CONFIG, type McpServerConfig } from '../app/tokens';
 import { isMcpRequest, mcpPathOf } from '../http/mcp-path';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier.provider';
 import { hasQueryAccessToken, readBearerCredentials } from './bearer-token';
-import { RevocationSet } from '../revocation/revocation-set';
+import { RevocationSet } from '@mcp-cognito/storage';
 
 declare module 'fastify' {
   interface FastifyRequest {

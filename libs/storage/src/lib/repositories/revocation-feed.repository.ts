@@ -66,6 +66,6 @@ export class RevocationFeedRepository {
       }
       start = res.LastEvaluatedKey;
     } while (start && requests < MAX_PAGES);
-    return { entries, requests };
+    return { entries, requests, ...(start ? { truncated: true } : {}) };
   }
 }

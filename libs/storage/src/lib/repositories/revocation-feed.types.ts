@@ -34,4 +34,6 @@ export interface RevocationFeedPage {
   entries: RevocationEntry[];
   /** DynamoDB requests it took (one Query page each): the feed's cost, for the metric. */
   requests: number;
+  /** The page limit was reached before the end: entries after the last one returned were not read yet. */
+  truncated?: boolean;
 }

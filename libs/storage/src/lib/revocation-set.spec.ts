@@ -1,4 +1,4 @@
-import type { RevocationEntry } from '@mcp-cognito/storage';
+import type { RevocationEntry } from './repositories/revocation-feed.types';
 import { FEED_OVERLAP_MS, RevocationSet } from './revocation-set';
 
 class Clock {
@@ -125,5 +125,30 @@ describe('docs/architecture.md#revocation: the in-memory revocation set', () => 
     expect(t.set.decide({ sub: 'u', issuedAt: 0 })).toBe('accept');
     t.clock.ms += 17_501;
     expect(t.set.decide({ sub: 'u', issuedAt: 0 })).toBe('unavailable');
+  });
+
+  it('a read cut at its page limit continues after its last entry and does not count as complete (nothing is skipped)', async () => {
+    const clock = new Clock();
+    const reads: number[] = [];
+    const outcomes: string[] = [];
+    const entries: RevocationEntry[] = [1, 2, 3].map((i) => ({ target: 'grant', ref: `g${i}`, reason: 'test', revokedAtMs: clock.ms + i, expiresAt: seconds(clock.ms) + 1200 }));
+    const set = new RevocationSet({ pollMs: 5000, failOpenMs: 0, readBudgetMs: 2500, clock });
+    // Two entries per read at most: the first read is truncated, the second finishes.
+    set.connect(
+      async (sinceMs) => {
+        reads.push(sinceMs);
+        const rest = entries.filter((e) => e.revokedAtMs >= sinceMs);
+        return { entries: rest.slice(0, 2), requests: 1, ...(rest.length > 2 ? { truncated: true } : {}) };
+      },
+      (outcome) => outcomes.push(outcome),
+    );
+    clock.ms += 60_000;
+    expect(await set.refresh()).toBe(false);
+    expect(outcomes).toEqual(['truncated']);
+    expect(set.decide({ sub: 'u', issuedAt: seconds(clock.ms), grantRef: 'g2' })).toBe('revoked');
+    expect(await set.refresh()).toBe(true);
+    expect(reads[1]).toBe(entries[1]!.revokedAtMs);
+    expect(set.decide({ sub: 'u', issuedAt: seconds(clock.ms), grantRef: 'g3' })).toBe('revoked');
+    expect(set.status().state).toBe('current');
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Metrics, REPOSITORIES } from '@mcp-cognito/nest-platform';
-import type { Repositories } from '@mcp-cognito/storage';
-import { RevocationSet } from './revocation-set';
+import { Metrics } from '../metrics/metrics';
+import { REPOSITORIES } from '../storage/storage.module';
+import { RevocationSet, type Repositories } from '@mcp-cognito/storage';
 
 /**
  * Connects the instance's {@link RevocationSet} to the table: the first read before the server listens (bounded by

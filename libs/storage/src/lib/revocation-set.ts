@@ -1,5 +1,5 @@
 import type { Clock } from '@mcp-cognito/contracts';
-import type { RevocationEntry, RevocationFeedPage } from '@mcp-cognito/storage';
+import type { RevocationEntry, RevocationFeedPage } from './repositories/revocation-feed.types';
 
 /**
  * Entries written this long before the previous read began are read again: a writer whose clock is behind, or whose
@@ -84,6 +84,14 @@ export class RevocationSet {
     }
     for (const entry of page.entries) this.add(entry);
     this.prune(Math.floor(startedMs / 1000));
+    if (page.truncated) {
+      // The read stopped at its page limit: continue right after what it returned (never skip past unread entries),
+      // and do not count it as a complete read.
+      const last = page.entries.at(-1);
+      if (last !== undefined) this.nextSinceMs = Math.max(this.nextSinceMs, last.revokedAtMs);
+      this.report('truncated', page.requests);
+      return false;
+    }
     this.lastGoodReadStartedMs = startedMs;
     this.nextSinceMs = Math.max(0, startedMs - FEED_OVERLAP_MS);
     this.report('ok', page.requests);
