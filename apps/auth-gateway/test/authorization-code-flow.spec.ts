@@ -16,7 +16,15 @@ describe('authorization code flow through Cognito (docs/architecture.md#the-flow
   beforeAll(async () => {
     // Two MCP servers behind one gateway. (One gateway app per process: passport's strategy
     // registry is global, so in-process instances must share one configuration.)
-    h = await GatewayHarness.start({ gatewayEnv: { MCP_RESOURCES: `http://127.0.0.1:65000/mcp,${OTHER_RESOURCE}` } });
+    const servers = ['http://127.0.0.1:65000/mcp', OTHER_RESOURCE].map((resource) => ({
+      name: 'mcp-tools',
+      title: 'MCP tools',
+      path: '/mcp',
+      resource,
+      scopeSource: 'cognito',
+      scopes: { 'mcp-server/read': 'Read your notes', 'mcp-server/write': 'Change your notes' },
+    }));
+    h = await GatewayHarness.start({ gatewayEnv: { MCP_RESOURCES: '', MCP_SERVERS: JSON.stringify(servers) } });
   });
   afterAll(async () => {
     await h?.stop();

@@ -66,7 +66,14 @@ export class GatewayHarness {
     const idpEnv = { ...env.idp, ...options.idpEnv };
     const idp = await startLocalIdpProcess({ port: idpPort, env: idpEnv });
     const harness = new GatewayHarness(secrets, dynamo, idp, issuer, 'http://127.0.0.1:65000/mcp', { ...env.gateway, ...options.gatewayEnv }, idpEnv, ports, relay);
-    for (const port of ports) await harness.startInstance(port);
+    try {
+      for (const port of ports) await harness.startInstance(port);
+    } catch (error) {
+      // A suite whose set-up failed has no harness to stop in its afterAll: stop what was started here, or the
+      // IdP process and the table would keep the test runner alive.
+      await harness.stop();
+      throw error;
+    }
     return harness;
   }
 
