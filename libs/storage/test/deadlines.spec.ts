@@ -185,7 +185,9 @@ describe('DynamoDB error answers past the retries are typed outages', () => {
     const repos = createRepositories(clientsAt(endpoint, 'any-table'), new ManualClock());
     const r = await outcome(() => repos.grants.get(randomUUID()));
     expect(r.error).toBeInstanceOf(StorageUnavailableError);
-    expect((r.error as StorageUnavailableError).reason).toBe(reason);
+    // The SDK backs off longer after a throttle (500 ms base, jittered): when the backoff outlasts the budget the
+    // outage ends as `timeout` - typed and on time either way, which is the rule.
+    expect(reason === 'throttled' ? ['throttled', 'timeout'] : [reason]).toContain((r.error as StorageUnavailableError).reason);
     expect(requests).toBeGreaterThanOrEqual(1);
     expect(requests).toBeLessThanOrEqual(DEFAULT_STORAGE_DEADLINES.maxAttempts);
     expect(r.ms).toBeLessThan(DEFAULT_STORAGE_DEADLINES.budgetMs + 500);
