@@ -22,7 +22,7 @@ import {
 } from '@mcp-cognito/dev-stack';
 import { createAccessTokenSigner, mintAccessToken, parseEncryptionKeyRing, parseSigningKeySet, type AccessTokenSigner } from '@mcp-cognito/tokens';
 import { createMcpServerApp } from '../lib/app/create-mcp-server-app';
-import { usesStorage, type McpServerDefinition } from '../lib/app/server-definition';
+import type { McpServerDefinition } from '../lib/app/server-definition';
 
 /** local-idp's dev users (apps/local-idp): a real sign-in, a real Cognito-shaped access token. */
 export const TEST_USERS = {
@@ -35,7 +35,7 @@ export type TestUser = (typeof TEST_USERS)[keyof typeof TEST_USERS];
  * One MCP server on the kit as its HTTP-level tests see it: real HTTP on loopback, a real Cognito-shaped token from
  * local-idp (a child process, signed in through its login page; needs `nx build local-idp`), gateway tokens minted
  * with the shared token lib for exactly this server's resource (`<origin><manifest.path>`), a gateway JWKS on a tiny
- * HTTP server, and the real DynamoDB API (dynalite) only when the server declares `dependencies`.
+ * HTTP server, and the real DynamoDB API (dynalite: the revocation feed, and the tools' items when it declares `dependencies`).
  */
 export class McpServerTestHarness {
   private readonly cognitoTokens = new Map<string, string>();
@@ -59,14 +59,15 @@ export class McpServerTestHarness {
   static async start<Deps>(manifest: McpServerManifest, definition: McpServerDefinition<Deps>, env: Record<string, string> = {}): Promise<McpServerTestHarness> {
     const secrets = await generateDevSecrets();
     const signingKeys = await parseSigningKeySet(secrets.gatewaySigningKeys);
-    const dynamo = usesStorage(definition as McpServerDefinition<unknown>) ? await startDynalite() : undefined;
+    // Every server reads the revocation feed from the table, whether or not its tools store anything.
+    const dynamo = await startDynalite();
     const jwksServer = await serveJwks(JSON.stringify(signingKeys.publicJwks));
     const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
     const [port, idpPort, redirectPort] = [await freePort(), await freePort(), await freePort()];
     const origin = `http://127.0.0.1:${port}`;
     const environments = buildServiceEnvironments({
       secrets,
-      dynamoEndpoint: dynamo?.endpoint ?? 'http://127.0.0.1:1',
+      dynamoEndpoint: dynamo.endpoint,
       idpUrl: `http://127.0.0.1:${idpPort}`,
       gatewayUrl: issuer,
       toolsUrl: origin,
