@@ -66,9 +66,16 @@ describe('SIGTERM during a tool-call burst at two tools instances behind the pro
       const hitsBefore = proxy.hits('mcp-tools')[stopping.url] ?? 0;
       stoppedAt = Date.now();
       stopping.process.child.kill('SIGTERM');
-      // What a load balancer sees: /health answers 503 draining while the listener is still open.
-      const health = await fetch(`${stopping.url}/health`).catch(() => undefined);
-      drainingSeen = health?.status === 503 && JSON.stringify(await health.json()).includes('draining');
+      // What a load balancer sees: /health answers 503 draining while the listener is still open. The signal is
+      // handled on the instance's next event-loop turn, so a probe already queued may still be answered `ok`: ask
+      // again (as a load balancer's next health check would) until the announce window would be over.
+      for (const deadline = Date.now() + 2_000; !drainingSeen && Date.now() < deadline; ) {
+        const health = await fetch(`${stopping.url}/health`).catch(() => undefined);
+        if (!health) break; // listener closed: the window passed without our seeing it
+        const body = await health.text();
+        drainingSeen = health.status === 503 && body.includes('draining');
+        if (!drainingSeen) await new Promise((r) => setTimeout(r, 25));
+      }
       const code = await exited;
       exitedAfterMs = Date.now() - stoppedAt;
       return { code, hitsBefore };
