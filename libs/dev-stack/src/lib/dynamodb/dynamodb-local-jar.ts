@@ -13,7 +13,7 @@ export interface StartDynamoDbLocalJarOptions {
   port?: number;
   /** Folder holding DynamoDBLocal.jar + DynamoDBLocal_lib/. Default: env DYNAMODB_LOCAL_DIR, else <repo>/.cache/dynamodb-local. */
   dir?: string;
-  /** Milliseconds to wait for ListTables to answer (start takes ~3 s). */
+  /** Milliseconds to wait for ListTables to answer (start takes ~3 s; a JVM on a 2-core machine under load took over 30 s). @default 60000 */
   readyTimeoutMs?: number;
   /**
    * Keep the data in this folder (`-dbPath`) instead of in memory, so that a killed engine restarted on the same
@@ -82,7 +82,7 @@ export async function startDynamoDbLocalJar(options: StartDynamoDbLocalJarOption
 
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilDynamoDbAnswers(endpoint, { timeoutMs: options.readyTimeoutMs ?? 30_000, failed: () => exited });
+    await waitUntilDynamoDbAnswers(endpoint, { timeoutMs: options.readyTimeoutMs ?? 60_000, failed: () => exited });
   } catch (err) {
     await stop();
     throw err;
