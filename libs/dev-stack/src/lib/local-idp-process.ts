@@ -22,7 +22,7 @@ export interface LocalIdpProcessOptions {
   env?: Record<string, string>;
   /** Path to the built main.js; default `<workspace>/dist/apps/local-idp/main.js`. */
   distMain?: string;
-  /** How long to wait for the discovery document (default 20 s). */
+  /** How long to wait for the discovery document (default 60 s: a loaded 2-core machine took over 20 s). */
   startTimeoutMs?: number;
   /** Receives every output line of the child (stdout and stderr) with the name `local-idp`; default: kept
    * only for the error report. Same shape as the other service launchers of the local stack. */
@@ -139,7 +139,7 @@ export async function startLocalIdpProcess(
 
   // Poll over 127.0.0.1 (where the child binds) even when the public base URL names another host.
   const discovery = `http://127.0.0.1:${issuerPort}/${userPoolId}/.well-known/openid-configuration`;
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   for (;;) {
     if (hasExited) {
       throw failure(`the process exited with code ${await exited}`);
@@ -165,7 +165,7 @@ export async function startLocalIdpProcess(
     if (Date.now() > deadline) {
       await stop();
       throw failure(
-        `no answer from ${discovery} within ${opts.startTimeoutMs ?? 20_000} ms`,
+        `no answer from ${discovery} within ${opts.startTimeoutMs ?? 60_000} ms`,
       );
     }
     await new Promise((r) => setTimeout(r, 100));
