@@ -1,11 +1,5 @@
 import { decodeJwt } from 'jose';
-import {
-  accountPageForms,
-  HttpBrowser,
-  openAccountPage,
-  parseForm,
-  type AccountPageView,
-} from '@mcp-cognito/dev-stack';
+import { accountPageForms, HttpBrowser, openAccountPage, parseForm, type AccountPageView } from '@mcp-cognito/dev-stack';
 import { systemClock } from '@mcp-cognito/contracts';
 import {
   createDynamoClients,
@@ -19,13 +13,7 @@ import {
 import { purposeMac } from '../src/keys/secrets';
 import { ALICE, BOB, GatewayHarness } from './support/harness';
 import { idpStats } from './support/idp-stats';
-import {
-  exchangeCode,
-  obtainCode,
-  register,
-  tokenRequest,
-  type RegisteredClient,
-} from './support/mcp-client';
+import { exchangeCode, obtainCode, register, tokenRequest, type RegisteredClient } from './support/mcp-client';
 
 interface Connected {
   client: RegisteredClient;
@@ -93,9 +81,7 @@ describe('the account page (/account): connected clients, revoke, sign out every
     });
   }
 
-  const signIn = async (
-    user = ALICE,
-  ): Promise<{ browser: HttpBrowser; page: AccountPageView }> => {
+  const signIn = async (user = ALICE): Promise<{ browser: HttpBrowser; page: AccountPageView }> => {
     const browser = new HttpBrowser();
     const page = await openAccountPage(browser, h.url, user);
     expect({
@@ -105,11 +91,7 @@ describe('the account page (/account): connected clients, revoke, sign out every
     return { browser, page };
   };
 
-  const post = (
-    browser: HttpBrowser,
-    url: string,
-    fields: Record<string, string>,
-  ) => browser.post(url, fields);
+  const post = (browser: HttpBrowser, url: string, fields: Record<string, string>) => browser.post(url, fields);
 
   beforeAll(async () => {
     h = await GatewayHarness.start({ faultyStorage: true });
@@ -141,62 +123,38 @@ describe('the account page (/account): connected clients, revoke, sign out every
       expect(to.searchParams.get('scope')).toBe('openid');
       expect(to.searchParams.get('code_challenge_method')).toBe('S256');
       expect(to.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-      expect(
-        browser
-          .cookieNames('127.0.0.1')
-          .some((n) => n.startsWith('mcp-signin-')),
-      ).toBe(true);
+      expect(browser.cookieNames('127.0.0.1').some((n) => n.startsWith('mcp-signin-'))).toBe(true);
     });
 
     it('the callback starts the page session: a signed cookie with sub and expiry, HttpOnly, SameSite=Lax, Path=/, 15 minutes; the Cognito refresh token is given back', async () => {
       const browser = new HttpBrowser();
       const start = `${h.url}/account`;
-      const login = await browser.follow(
-        await browser.get(start),
-        start,
-        () => false,
-      );
+      const login = await browser.follow(await browser.get(start), start, () => false);
       const form = parseForm(await login.response.text(), login.url);
       const posted = await browser.post(form.action, {
         ...form.fields,
         username: ALICE.username,
         password: ALICE.password,
       });
-      const atCallback = await browser.follow(
-        posted,
-        form.action,
-        (u) => u.pathname === '/callback',
-      );
-      const revocationsBefore = (await idpStats(h.idp.baseUrl)).revocations
-        .total;
+      const atCallback = await browser.follow(posted, form.action, (u) => u.pathname === '/callback');
+      const revocationsBefore = (await idpStats(h.idp.baseUrl)).revocations.total;
       const callback = await browser.get(atCallback.stoppedAt!.toString());
       expect(callback.status).toBe(302);
       expect(callback.headers.get('location')).toBe('/account');
-      const cookie = callback.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('mcp-account='))!;
+      const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('mcp-account='))!;
       expect(cookie).toBeDefined();
       expect(cookie).toMatch(/; Max-Age=900;/);
       expect(cookie).toMatch(/; Path=\//);
       expect(cookie).toMatch(/; HttpOnly/);
       expect(cookie).toMatch(/; SameSite=Lax/);
       expect(cookie).not.toMatch(/Domain=/i);
-      const value = decodeURIComponent(
-        cookie.split(';')[0]!.slice('mcp-account='.length),
-      );
-      const [payload, mac] = [
-        value.slice(0, value.lastIndexOf('.')),
-        value.slice(value.lastIndexOf('.') + 1),
-      ];
+      const value = decodeURIComponent(cookie.split(';')[0]!.slice('mcp-account='.length));
+      const [payload, mac] = [value.slice(0, value.lastIndexOf('.')), value.slice(value.lastIndexOf('.') + 1)];
       const [sub, exp] = payload.split('~');
       expect(sub).toBe(ALICE.sub);
       expect(Number(exp) - Math.floor(Date.now() / 1000)).toBeGreaterThan(890);
-      expect(mac).toBe(
-        purposeMac(h.env['COOKIE_SECRET']!, 'mcp-account', payload),
-      );
-      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(
-        revocationsBefore + 1,
-      );
+      expect(mac).toBe(purposeMac(h.env['COOKIE_SECRET']!, 'mcp-account', payload));
+      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(revocationsBefore + 1);
       expect((await browser.get(`${h.url}/account`)).status).toBe(200);
     });
 
@@ -229,9 +187,7 @@ describe('the account page (/account): connected clients, revoke, sign out every
           redirect: 'manual',
         });
         expect(page.status).toBe(302);
-        expect(new URL(page.headers.get('location')!).origin).toBe(
-          h.idp.baseUrl,
-        );
+        expect(new URL(page.headers.get('location')!).origin).toBe(h.idp.baseUrl);
         const form = await fetch(`${h.url}/account/revoke`, {
           method: 'POST',
           headers: {
@@ -245,9 +201,7 @@ describe('the account page (/account): connected clients, revoke, sign out every
         });
         expect(form.status).toBe(403);
         expect(form.headers.get('content-type')).toMatch(/^text\/html/);
-        expect(await form.text()).toContain(
-          'Your session on this page has ended',
-        );
+        expect(await form.text()).toContain('Your session on this page has ended');
       }
     });
   });
@@ -258,28 +212,16 @@ describe('the account page (/account): connected clients, revoke, sign out every
       expect(await refresh(alice.alpha)).toBe(200);
       const { page } = await signIn();
       const forms = accountPageForms(page);
-      expect([...forms.revoke.keys()].sort()).toEqual(
-        [alice.alpha.client.client_id, alice.evil.client.client_id].sort(),
-      );
+      expect([...forms.revoke.keys()].sort()).toEqual([alice.alpha.client.client_id, alice.evil.client.client_id].sort());
       expect(page.html).not.toContain(bobs.client.client_id);
       expect(page.html).not.toContain('Bob tool');
-      const card = page.html.slice(
-        page.html.indexOf(`data-client-id="${alice.alpha.client.client_id}"`),
-      );
+      const card = page.html.slice(page.html.indexOf(`data-client-id="${alice.alpha.client.client_id}"`));
       expect(card).toContain('<h2 class="client-name">Alpha agent</h2>');
-      expect(card).toContain(
-        '<dd class="redirect-host"><code>127.0.0.1:43110</code></dd>',
-      );
+      expect(card).toContain('<dd class="redirect-host"><code>127.0.0.1:43110</code></dd>');
       expect(card).toContain(`<code>${h.resource}</code>`);
-      expect(card).toMatch(
-        /<dd class="scopes"><code>mcp-server\/read<\/code><\/dd>/,
-      );
-      const created = Date.parse(
-        /class="created"><time datetime="([^"]+)"/.exec(card)![1]!,
-      );
-      const lastUsed = Date.parse(
-        /class="last-used"><time datetime="([^"]+)"/.exec(card)![1]!,
-      );
+      expect(card).toMatch(/<dd class="scopes"><code>mcp-server\/read<\/code><\/dd>/);
+      const created = Date.parse(/class="created"><time datetime="([^"]+)"/.exec(card)![1]!);
+      const lastUsed = Date.parse(/class="last-used"><time datetime="([^"]+)"/.exec(card)![1]!);
       // "Last used" is the last refresh (the rotation already writes it), later than the code redemption.
       expect(lastUsed).toBeGreaterThan(created);
       expect(Math.abs(lastUsed - Date.now())).toBeLessThan(5_000);
@@ -290,16 +232,12 @@ describe('the account page (/account): connected clients, revoke, sign out every
     it('escapes every value: a client named with HTML renders as text', async () => {
       const { page } = await signIn();
       expect(page.html).not.toContain('<script>');
-      expect(page.html).toContain(
-        '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;',
-      );
+      expect(page.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;');
     });
 
     it("cannot be framed or cached and sends no referrer (CSP frame-ancestors 'none', X-Frame-Options DENY, no-store, no-referrer)", async () => {
       const { page } = await signIn();
-      expect(page.headers.get('content-security-policy')).toMatch(
-        /frame-ancestors 'none'/,
-      );
+      expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
       expect(page.headers.get('x-frame-options')).toBe('DENY');
       expect(page.headers.get('cache-control')).toBe('no-store');
       expect(page.headers.get('referrer-policy')).toBe('no-referrer');
@@ -309,28 +247,17 @@ describe('the account page (/account): connected clients, revoke, sign out every
   describe('Revoke', () => {
     it("is refused (403 page, nothing ends) without the session's CSRF token, with another session's token, or from another origin", async () => {
       const { browser, page } = await signIn();
-      const form = accountPageForms(page).revoke.get(
-        alice.alpha.client.client_id,
-      )!;
+      const form = accountPageForms(page).revoke.get(alice.alpha.client.client_id)!;
       const bob = await signIn(BOB);
-      const bobsToken = accountPageForms(bob.page).revoke.get(
-        bobs.client.client_id,
-      )!.fields['csrf']!;
-      for (const csrf of [
-        undefined,
-        '',
-        bobsToken,
-        `${form.fields['csrf']}x`,
-      ]) {
+      const bobsToken = accountPageForms(bob.page).revoke.get(bobs.client.client_id)!.fields['csrf']!;
+      for (const csrf of [undefined, '', bobsToken, `${form.fields['csrf']}x`]) {
         const fields = { ...form.fields };
         if (csrf === undefined) delete fields['csrf'];
         else fields['csrf'] = csrf;
         const res = await post(browser, form.action, fields);
         expect(res.status).toBe(403);
         expect(res.headers.get('x-frame-options')).toBe('DENY');
-        expect(await res.text()).toContain(
-          'The form has expired or was not sent from this page',
-        );
+        expect(await res.text()).toContain('The form has expired or was not sent from this page');
       }
       const crossSite = await browser.request(form.action, {
         method: 'POST',
@@ -343,13 +270,9 @@ describe('the account page (/account): connected clients, revoke, sign out every
 
     it("refuses a grant that is not the caller's (404 page): the form's grant is looked up under the session's user only", async () => {
       const { browser, page } = await signIn();
-      const csrf = accountPageForms(page).revoke.get(
-        alice.alpha.client.client_id,
-      )!.fields['csrf']!;
+      const csrf = accountPageForms(page).revoke.get(alice.alpha.client.client_id)!.fields['csrf']!;
       const bob = await signIn(BOB);
-      const bobsGrant = accountPageForms(bob.page).revoke.get(
-        bobs.client.client_id,
-      )!.fields['grant']!;
+      const bobsGrant = accountPageForms(bob.page).revoke.get(bobs.client.client_id)!.fields['grant']!;
       const res = await post(browser, `${h.url}/account/revoke`, {
         csrf,
         grant: bobsGrant,
@@ -362,17 +285,13 @@ describe('the account page (/account): connected clients, revoke, sign out every
 
     it('answers bad input with a 4xx page, never a 500: a malformed grant, a body that is not a form', async () => {
       const { browser, page } = await signIn();
-      const csrf = accountPageForms(page).revoke.get(
-        alice.alpha.client.client_id,
-      )!.fields['csrf']!;
+      const csrf = accountPageForms(page).revoke.get(alice.alpha.client.client_id)!.fields['csrf']!;
       const malformed = await post(browser, `${h.url}/account/revoke`, {
         csrf,
         grant: '../../x',
       });
       expect(malformed.status).toBe(400);
-      expect(await malformed.text()).toContain(
-        'The form does not name a connected client',
-      );
+      expect(await malformed.text()).toContain('The form does not name a connected client');
       const json = await browser.request(`${h.url}/account/revoke`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -383,19 +302,12 @@ describe('the account page (/account): connected clients, revoke, sign out every
 
     it('a storage outage is the "try again" page (503, Retry-After), and nothing ends', async () => {
       const { browser, page } = await signIn();
-      const form = accountPageForms(page).revoke.get(
-        alice.alpha.client.client_id,
-      )!;
+      const form = accountPageForms(page).revoke.get(alice.alpha.client.client_id)!;
       h.storage!.mode = 'down';
       try {
-        for (const res of [
-          await browser.get(`${h.url}/account`),
-          await post(browser, form.action, form.fields),
-        ]) {
+        for (const res of [await browser.get(`${h.url}/account`), await post(browser, form.action, form.fields)]) {
           expect(res.status).toBe(503);
-          expect(res.headers.get('retry-after')).toBe(
-            String(DEFAULT_STORAGE_DEADLINES.retryAfterSeconds),
-          );
+          expect(res.headers.get('retry-after')).toBe(String(DEFAULT_STORAGE_DEADLINES.retryAfterSeconds));
           expect(await res.text()).toContain('Temporarily unavailable');
         }
       } finally {
@@ -406,48 +318,31 @@ describe('the account page (/account): connected clients, revoke, sign out every
 
     it("ends the grant: 303 back with a notice; its refresh token is refused, every MCP server's revocation set refuses its access tokens, Cognito's refresh token is revoked; the other grant keeps working", async () => {
       const { browser, page } = await signIn();
-      const form = accountPageForms(page).revoke.get(
-        alice.evil.client.client_id,
-      )!;
+      const form = accountPageForms(page).revoke.get(alice.evil.client.client_id)!;
       const before = (await idpStats(h.idp.baseUrl)).revocations.total;
       expect(await mcpServerDecision(alice.evil.access)).toBe('accept');
       const res = await post(browser, form.action, form.fields);
       expect(res.status).toBe(303);
-      expect(res.headers.get('location')).toBe(
-        `/account?revoked=${form.fields['grant']}`,
-      );
-      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(
-        before + 1,
-      );
-      const after = await browser.get(
-        new URL(res.headers.get('location')!, h.url).toString(),
-      );
+      expect(res.headers.get('location')).toBe(`/account?revoked=${form.fields['grant']}`);
+      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(before + 1);
+      const after = await browser.get(new URL(res.headers.get('location')!, h.url).toString());
       const html = await after.text();
       expect(html).toContain('id="notice"');
       expect(html).toContain('&lt;script&gt;');
-      expect(
-        accountPageForms({ ...page, html }).revoke.has(
-          alice.evil.client.client_id,
-        ),
-      ).toBe(false);
+      expect(accountPageForms({ ...page, html }).revoke.has(alice.evil.client.client_id)).toBe(false);
       const refused = await tokenRequest(h.url, {
         grant_type: 'refresh_token',
         refresh_token: alice.evil.refresh,
         client_id: alice.evil.client.client_id,
       });
-      expect([refused.status, refused.body['error']]).toEqual([
-        400,
-        'invalid_grant',
-      ]);
+      expect([refused.status, refused.body['error']]).toEqual([400, 'invalid_grant']);
       expect(await mcpServerDecision(alice.evil.access)).toBe('revoked');
       expect(await refresh(alice.alpha)).toBe(200);
       expect(await mcpServerDecision(alice.alpha.access)).toBe('accept');
       // Posting the same form again (a reload, a double click) changes nothing more.
       const again = await post(browser, form.action, form.fields);
       expect(again.status).toBe(303);
-      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(
-        before + 1,
-      );
+      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(before + 1);
     });
   });
 
@@ -459,12 +354,8 @@ describe('the account page (/account): connected clients, revoke, sign out every
       const res = await post(browser, form.action, form.fields);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/account/signed-out?ended=1');
-      expect(
-        res.headers.getSetCookie().some((c) => /^mcp-account=;/.test(c)),
-      ).toBe(true);
-      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(
-        before + 1,
-      );
+      expect(res.headers.getSetCookie().some((c) => /^mcp-account=;/.test(c))).toBe(true);
+      expect((await idpStats(h.idp.baseUrl)).revocations.total).toBe(before + 1);
       const done = await browser.get(`${h.url}/account/signed-out?ended=1`);
       expect(done.headers.get('x-frame-options')).toBe('DENY');
       expect(await done.text()).toContain('One application lost access');
@@ -483,10 +374,7 @@ describe('the account page (/account): connected clients, revoke, sign out every
       expect(await mcpServerDecision(bobs.access)).toBe('accept');
       const grants = await repos.grants.listForUser(ALICE.sub);
       expect(grants.filter((g) => g.status === 'active')).toEqual([]);
-      expect(grants.map((g) => g.revokedReason).sort()).toEqual([
-        'revoked_by_user',
-        'signed_out_everywhere',
-      ]);
+      expect(grants.map((g) => g.revokedReason).sort()).toEqual(['revoked_by_user', 'signed_out_everywhere']);
     });
   });
 });
@@ -500,26 +388,16 @@ describe('the account session cookie over https', () => {
     try {
       const browser = new HttpBrowser();
       const start = `${secure.url}/account`;
-      const login = await browser.follow(
-        await browser.get(start),
-        start,
-        () => false,
-      );
+      const login = await browser.follow(await browser.get(start), start, () => false);
       const form = parseForm(await login.response.text(), login.url);
       const posted = await browser.post(form.action, {
         ...form.fields,
         username: ALICE.username,
         password: ALICE.password,
       });
-      const atCallback = await browser.follow(
-        posted,
-        form.action,
-        (u) => u.pathname === '/callback',
-      );
+      const atCallback = await browser.follow(posted, form.action, (u) => u.pathname === '/callback');
       const callback = await browser.get(atCallback.stoppedAt!.toString());
-      const cookie = callback.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('__Host-mcp-account='));
+      const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-mcp-account='));
       expect(cookie).toMatch(/; Path=\/;.*; HttpOnly; Secure; SameSite=Lax$/);
       expect(cookie).not.toMatch(/Domain=/i);
     } finally {
