@@ -151,10 +151,16 @@ describe('browser: the account page lists two connected clients, revokes one, an
 
     // Measured from the click: the revocation, its answer and the page load count against the bound.
     const since = performance.now();
+    const answered = page.waitForResponse((r) => r.url().endsWith('/account/revoke'));
     await page
       .locator(`li.grant[data-client-id="${a.clientId}"]`)
       .getByRole('button', { name: /Revoke/ })
       .click();
+    const answer = await answered;
+    expect({ status: answer.status(), location: answer.headers()['location'] }).toEqual({
+      status: 303,
+      location: expect.stringMatching(/^\/account\?revoked=[0-9a-f]{16}$/),
+    });
     await page.waitForURL((u) => u.pathname === '/account' && u.searchParams.has('revoked'));
     await page.locator('#notice').waitFor();
     expect(await page.locator('#notice').textContent()).toContain('Account test client A');

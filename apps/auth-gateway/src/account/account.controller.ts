@@ -107,9 +107,12 @@ export class AccountController {
    */
   private checkForm(req: Request, body: Record<string, unknown>): AccountSessionState {
     if (!req.is('application/x-www-form-urlencoded')) throw new PageError(new InvalidRequest('The form must be posted as a form.'), undefined, 'account');
-    // Defence in depth beside the token: browsers send Origin on every POST; another origin's form is refused outright.
+    // Defence in depth beside the token (which alone decides for browsers that say nothing): Fetch Metadata
+    // (`Sec-Fetch-Site`) and `Origin` refuse another site's form outright. The page's own forms send `Origin: null`
+    // (Fetch §3.1: a POST under `Referrer-Policy: no-referrer` serializes its origin as null), so null proves nothing.
+    const site = req.headers['sec-fetch-site'];
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== this.origin) {
+    if ((site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== 'null' && origin !== this.origin)) {
       this.account.refused('cross-origin form');
       throw new PageError(new Forbidden('The form was not sent from this site.'), undefined, 'account');
     }
