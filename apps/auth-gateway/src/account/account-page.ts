@@ -37,7 +37,7 @@ function clientCard(c: ConnectedClient, csrf: string): string {
 <dt>MCP server</dt><dd class="server">${server}</dd>
 <dt>Permissions</dt><dd class="scopes">${scopes}</dd>
 <dt>Connected</dt><dd class="created">${time(c.createdAt)}</dd>
-<dt>Last used</dt><dd class="last-used">${time(c.lastUsedAt)} <span class="muted">(its last token refresh)</span></dd>
+<dt>Last used</dt><dd class="last-used">${time(c.lastUsedAt)} <span class="muted">(its last token refresh, or when it connected)</span></dd>
 </dl>
 <form method="post" action="${ACCOUNT_PATHS.revoke}">
 <input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
