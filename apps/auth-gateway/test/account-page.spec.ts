@@ -261,7 +261,8 @@ describe('the account page (/account): connected clients, revoke, sign out every
       }
       // Fetch Metadata and Origin name another site: refused even with a valid token (the page's own forms say
       // `Sec-Fetch-Site: same-origin`, and `Origin: null` under its no-referrer policy).
-      for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+      const foreign: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+      for (const headers of foreign) {
         const crossSite = await browser.request(form.action, { method: 'POST', form: form.fields, headers });
         expect(crossSite.status).toBe(403);
         expect(await crossSite.text()).toContain('The form was not sent from this site');
