@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateDevSecrets, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
+import { accountPageForms, generateDevSecrets, HttpBrowser, openAccountPage, startLocalStack, type LocalStack } from '@mcp-cognito/dev-stack';
 import { McpSession } from './support/mcp-session';
 import { ALICE, headlessClient } from './support/e2e-stack';
 
@@ -14,12 +14,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /**
  * Issue 15 "Done when": with two gateway and two tools instances (default REVOCATION_POLL_MS), a token works at both
- * tools instances; after RFC 7009 revocation of its refresh token, and after refresh-token reuse, both instances refuse
- * it (401 invalid_token) within the bound. Prints the measured propagation times.
+ * tools instances; after RFC 7009 revocation of its refresh token, refresh-token reuse, admin offboarding and "Revoke"
+ * on the account page, both instances refuse it (401 invalid_token) within the bound. Prints the measured propagation
+ * times.
  */
 describe('revocation reaches every MCP server instance within the bound (2 gateway + 2 tools instances)', () => {
   let stack: LocalStack;
-  const measured: Record<string, number[]> = { rfc7009: [], reuse: [], admin: [] };
+  const measured: Record<string, number[]> = { rfc7009: [], reuse: [], admin: [], account: [] };
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -106,6 +107,25 @@ describe('revocation reaches every MCP server instance within the bound (2 gatew
     await new Promise((r) => setTimeout(r, 1_100));
     const again = await signIn('e2e revocation, after admin');
     for (const instance of stack.instances.tools) expect(await statusAt(instance.url, again.access)).toBe(200);
+  });
+
+  it.each(Array.from({ length: RUNS }, (_, i) => i + 1))('"Revoke" on the account page (/account, signed in at the IdP form over plain HTTP) - run %i', async () => {
+    const c = await signIn('e2e revocation, account page');
+    for (const instance of stack.instances.tools) expect(await statusAt(instance.url, c.access)).toBe(200);
+    const browser = new HttpBrowser();
+    const page = await openAccountPage(browser, stack.urls.issuer, ALICE);
+    expect(page.status).toBe(200);
+    const revoke = accountPageForms(page).revoke.get(c.clientId);
+    expect(revoke).toBeDefined();
+    // Measured from the form post: the gateway writes the feed entry, ends the grant and revokes at Cognito before it answers.
+    const since = performance.now();
+    const res = await browser.post(revoke!.action, revoke!.fields);
+    expect(res.status).toBe(303);
+    const times = await refusedEverywhere(c.access, since);
+    measured['account']!.push(...times);
+    for (const t of times) expect(t).toBeLessThan(BOUND_MS);
+    const refreshed = await fetch(`${stack.urls.issuer}/token`, { method: 'POST', body: form(c, { grant_type: 'refresh_token', refresh_token: c.refresh }) });
+    expect(refreshed.status).toBe(400);
   });
 
   it.each(Array.from({ length: RUNS }, (_, i) => i + 1))('refresh-token reuse (RFC 9700 §4.14.2) - run %i', async () => {

@@ -5,6 +5,8 @@ import { CLOCK, Metrics, RevocationFeedPoller, SecurityEvents } from '@mcp-cogni
 import { DEFAULT_STORAGE_DEADLINES, RevocationSet } from '@mcp-cognito/storage';
 import type { GatewayConfig } from './config/gateway-config';
 import { GATEWAY_CONFIG } from './config/gateway-config';
+import { AccountController } from './account/account.controller';
+import { AccountService } from './account/account.service';
 import { AuthorizationService } from './authorize/authorization.service';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { CallbackController } from './callback/callback.controller';
@@ -42,11 +44,11 @@ import { ResourceServerCredentials } from './introspection/resource-server-crede
 
 /**
  * The authorization server: controllers (HTTP only) -> services (one use case each) -> repositories (libs/storage).
- * Discovery, registration, authorize/consent, callback, token, revoke.
+ * Discovery, registration, authorize/consent, callback, token, revoke, the account page.
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController, SignOutController, IntrospectionController],
+  controllers: [DiscoveryController, RegistrationController, AuthorizeController, CallbackController, TokenController, RevocationController, SignOutController, IntrospectionController, AccountController],
   providers: [
     { provide: GATEWAY_KEYS, inject: [GATEWAY_CONFIG, CLOCK], useFactory: (config: GatewayConfig, clock: Clock) => loadGatewayKeys(config, clock) },
     // The MCP servers: static ones from the configuration, plus the run-time registry (SSM) in AWS.
@@ -94,6 +96,7 @@ import { ResourceServerCredentials } from './introspection/resource-server-crede
     RefreshTokenGrant,
     TokenService,
     RevocationService,
+    AccountService,
   ],
   exports: [CognitoClient, GATEWAY_KEYS],
 })

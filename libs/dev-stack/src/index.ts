@@ -6,6 +6,7 @@ export * from './lib/local-stack/service-process';
 export * from './lib/local-stack/workspace-root';
 export * from './lib/testing/http-browser';
 export * from './lib/testing/oauth-test-client';
+export * from './lib/testing/account-page-client';
 export * from './lib/local-stack/service-environments';
 export * from './lib/proxy/single-origin-proxy';
 export * from './lib/testing/tcp-fault-relay';

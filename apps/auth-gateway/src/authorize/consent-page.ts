@@ -72,6 +72,7 @@ ${hidden}
 <button class="primary" type="submit" name="decision" value="approve">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </div>
-</form>`,
+</form>
+<p class="muted"><a id="manage-clients" href="/account" target="_blank" rel="noopener noreferrer">Manage connected clients</a>: see and revoke the applications that already have access.</p>`,
   );
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidScope, InvalidTarget } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
-import type { PendingAuthorizationRecord, Repositories } from '@mcp-cognito/storage';
+import type { PendingAuthorizationRecord, PendingSignIn, Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-redirect';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
@@ -98,7 +98,7 @@ export class CallbackService {
   }
 
   /** Cognito sent the user back with an error: ends the pending sign-in named by `state`, if there is one. */
-  abandon(state: unknown): Promise<PendingAuthorizationRecord | undefined> {
+  abandon(state: unknown): Promise<PendingSignIn | undefined> {
     if (typeof state !== 'string' || state === '') return Promise.resolve(undefined);
     return this.repos.pendingAuthorizations.consume(state);
   }

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { AccessDenied, InvalidRequest, ServerError, TemporarilyUnavailable } from '@mcp-cognito/oauth';
 import { SecurityEvents } from '@mcp-cognito/nest-platform';
-import { isStorageUnavailable } from '@mcp-cognito/storage';
+import { isAccountSignIn, isStorageUnavailable } from '@mcp-cognito/storage';
 import { AuthorizationRedirectError } from '../http/client-redirect';
 import { PageError } from '../http/oauth-exception.filter';
 import { UpstreamUnavailableError } from '../upstream/cognito-client';
@@ -49,8 +49,17 @@ export class CognitoCallbackGuard extends AuthGuard('cognito') {
         return undefined;
       });
       const upstreamError = typeof query['error'] === 'string' ? query['error'].slice(0, 64) : 'invalid';
-      this.events.emit('upstream.error', { operation: 'authorize', reason: upstreamError, client_id: pending?.clientId });
+      const clientId = pending && !isAccountSignIn(pending) ? pending.clientId : undefined;
+      this.events.emit('upstream.error', { operation: 'authorize', reason: upstreamError, client_id: clientId });
       if (!pending) throw new PageError(new InvalidRequest('The sign-in was cancelled or failed, and its session is unknown or expired.'));
+      if (isAccountSignIn(pending)) {
+        // The account page's own sign-in: no application to send the error to, the user reads it here.
+        const error =
+          upstreamError === 'temporarily_unavailable'
+            ? new TemporarilyUnavailable('The identity provider is temporarily unavailable. Try again shortly.')
+            : new AccessDenied(upstreamError === 'access_denied' ? 'The sign-in was cancelled.' : `The identity provider could not sign you in (${upstreamError}).`);
+        throw new PageError(error, undefined, 'account');
+      }
       const error =
         upstreamError === 'access_denied'
           ? new AccessDenied('The user did not authorize the request at the identity provider.')
@@ -73,7 +82,17 @@ export class CognitoCallbackGuard extends AuthGuard('cognito') {
     const req = context.switchToHttp().getRequest<RequestWithPending>();
     const pending = req.pendingAuthorization;
     const reason = err instanceof Error ? err.message : ((info as { message?: string })?.message ?? 'state rejected');
-    this.events.emit('upstream.callback_rejected', { client_id: pending?.clientId, reason });
+    this.events.emit('upstream.callback_rejected', { client_id: pending && !isAccountSignIn(pending) ? pending.clientId : undefined, reason });
+    if (pending && isAccountSignIn(pending)) {
+      const outage = err instanceof UpstreamUnavailableError || (err instanceof UpstreamTokenInvalidError && err.reason === 'jwks_unavailable');
+      throw new PageError(
+        outage
+          ? new TemporarilyUnavailable('The identity provider is temporarily unavailable. Try again shortly.', reason)
+          : new AccessDenied('The sign-in could not be verified. Open the page again to sign in.', reason),
+        undefined,
+        'account',
+      );
+    }
     if (!pending) {
       if (err instanceof UpstreamUnavailableError) throw new PageError(new TemporarilyUnavailable('The identity provider is unavailable. Try again shortly.'));
       throw new PageError(new InvalidRequest('The sign-in session is unknown, expired or was already used. Start again from your application.', reason));

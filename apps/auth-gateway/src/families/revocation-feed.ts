@@ -18,7 +18,8 @@ export const REVOCATION_COVER_MARGIN_SECONDS = 300;
  */
 @Injectable()
 export class RevocationFeed {
-  private readonly coverSeconds: number;
+  /** How long an entry lives: the access-token lifetime plus the margin (also for libs/storage `revokeUserEverywhere`). */
+  readonly coverSeconds: number;
 
   constructor(
     @Inject(REPOSITORIES) private readonly repos: Repositories,

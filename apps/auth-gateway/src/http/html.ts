@@ -36,8 +36,8 @@ const STYLE = `
   button.primary{background:#1a73e8;border-color:#1a73e8;color:#fff}
 `;
 
-/** A complete, accessible page; `body` must already be escaped HTML. */
-export function renderPage(title: string, body: string): string {
+/** A complete, accessible page; `body` must already be escaped HTML; `extraStyle` is the page's own CSS (a constant). */
+export function renderPage(title: string, body: string, extraStyle = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,7 +45,7 @@ export function renderPage(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${extraStyle}</style>
 </head>
 <body>
 <main>
@@ -55,8 +55,20 @@ ${body}
 </html>`;
 }
 
+/** Whose step an error page is about: an application's authorization, or the user's account page (`/account`). */
+export type PageAudience = 'authorization' | 'account';
+
 /** The page shown when we must not redirect (unknown client, unregistered redirect URI, bad state). */
-export function renderErrorPage(error: string, description: string): string {
+export function renderErrorPage(error: string, description: string, audience: PageAudience = 'authorization'): string {
+  if (audience === 'account') {
+    return renderPage(
+      'Connected clients',
+      `<h1>Connected clients</h1>
+<p>This step could not be completed; nothing was changed.</p>
+<p><strong>${escapeHtml(error)}</strong>: ${escapeHtml(description)}</p>
+<p><a href="/account">Back to your connected clients</a></p>`,
+    );
+  }
   return renderPage(
     'Authorization error',
     `<h1>Authorization error</h1>

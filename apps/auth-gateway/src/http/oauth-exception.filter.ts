@@ -4,7 +4,7 @@ import { InvalidRequest, OAuthError, ServerError, endpointErrorAnswer } from '@m
 import { isStorageUnavailable } from '@mcp-cognito/storage';
 import { AuthorizationRedirectError } from './client-redirect';
 import { storageOutage } from './storage-outage';
-import { PAGE_HEADERS, renderErrorPage } from './html';
+import { PAGE_HEADERS, renderErrorPage, type PageAudience } from './html';
 
 /**
  * Raised where the error must be shown to the user as a page instead of JSON or a redirect
@@ -15,6 +15,8 @@ export class PageError extends Error {
     readonly oauth: OAuthError,
     /** More for the person reading the page (e.g. why the application was not sent the error). */
     readonly explanation?: string,
+    /** Whose step failed: an application's authorization (the default) or the user's own account page. */
+    readonly audience: PageAudience = 'authorization',
   ) {
     super(oauth.description);
   }
@@ -57,7 +59,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       res
         .status(exception.oauth.status)
         .set(retryAfter === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'Retry-After': String(retryAfter) })
-        .send(renderErrorPage(exception.oauth.error, text));
+        .send(renderErrorPage(exception.oauth.error, text, exception.audience));
       return;
     }
     const error = this.toOAuthError(exception);

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import type { PendingAuthorizationRecord, Repositories } from '@mcp-cognito/storage';
+import type { PendingSignIn, Repositories } from '@mcp-cognito/storage';
 import { randomToken } from '../keys/secrets';
 import type { UpstreamBrowserBinding } from './browser-binding';
 
 /** The request as the callback sees it once its session was consumed. */
-export type RequestWithPending = Request & { pendingAuthorization?: PendingAuthorizationRecord };
+export type RequestWithPending = Request & { pendingAuthorization?: PendingSignIn };
 
 /**
  * passport-oauth2's state store, backed by DynamoDB instead of a server session (docs/architecture.md#invariants: any
@@ -22,7 +22,7 @@ export class PendingAuthorizationStore {
   store(
     req: Request,
     verifier: string,
-    state: PendingAuthorizationRecord,
+    state: PendingSignIn,
     _meta: unknown,
     callback: (err: Error | null, handle?: string) => void,
   ): void {

@@ -47,6 +47,11 @@ export interface SecurityEventFields {
    * everywhere", a Cognito disable/delete/global sign-out). `actor` says who: `user`, `admin:<operator>`, `cognito:<event>`.
    */
   'user.revoked': { sub: string; reason: string; actor: string; grants: number };
+  // the account page (/account)
+  /** A user signed in to the account page (its own 15-minute session). */
+  'account.signed_in': { sub: string };
+  /** The account page refused a request: a form without a valid CSRF token or session, a grant not the caller's, a rate limit. */
+  'account.refused': { reason: string; sub?: string; ip?: string };
   // resource servers (MCP servers)
   'resource.origin_refused': { origin: string };
   'resource.token_refused': { reason: string; status: number; detail?: string };
@@ -73,6 +78,7 @@ export const WARNING_EVENTS: ReadonlySet<SecurityEventName> = new Set<SecurityEv
   'refresh_token.reused',
   'introspection.refused',
   'user.revoked',
+  'account.refused',
   'resource.origin_refused',
   'resource.token_refused',
   'resource.insufficient_scope',

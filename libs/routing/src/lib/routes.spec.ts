@@ -6,6 +6,8 @@ describe('single-origin routing table (docs/architecture.md#topology)', () => {
     ['/callback', 'auth-gateway'],
     ['/consent', 'auth-gateway'],
     ['/consent/approve', 'auth-gateway'],
+    ['/account', 'auth-gateway'],
+    ['/account/revoke', 'auth-gateway'],
     ['/token', 'auth-gateway'],
     ['/register', 'auth-gateway'],
     ['/revoke', 'auth-gateway'],
@@ -22,7 +24,7 @@ describe('single-origin routing table (docs/architecture.md#topology)', () => {
     expect(routeFor(path)).toBe(service);
   });
 
-  it.each(['/', '/health', '/tokens', '/authorize2', '/.well-known/jwks.json.bak', '/admin'])(
+  it.each(['/', '/health', '/tokens', '/authorize2', '/.well-known/jwks.json.bak', '/admin', '/accounts'])(
     '%s matches no service (not exposed at the edge)',
     (path) => {
       expect(routeFor(path)).toBeUndefined();

@@ -33,6 +33,9 @@ export const GATEWAY_ROUTE: RouteRule = {
     '/authorize',
     '/callback',
     '/consent*',
+    // The connected-clients page and its forms (docs/architecture.md#revocation).
+    '/account',
+    '/account/*',
     '/token',
     '/register',
     '/revoke',

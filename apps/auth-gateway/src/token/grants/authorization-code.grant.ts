@@ -69,6 +69,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       username: record.username,
       scope: record.scope,
       resource: record.resource,
+      redirectUri: record.redirectUri,
       currentRefreshHash: refresh.hash,
       upstream: record.upstream,
       // Our refresh lifetime never outlives Cognito's refresh token.

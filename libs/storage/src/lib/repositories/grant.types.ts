@@ -11,11 +11,19 @@ export interface GrantRecord {
   username: string;
   scope: string;
   resource: string;
+  /**
+   * The redirect URI the authorization answered to (the account page shows its host). Absent on grants created before
+   * it was recorded: the page then names the client's registered redirect hosts.
+   */
+  redirectUri?: string;
   /** Hash of the only refresh token that rotates normally. */
   currentRefreshHash: string;
   /** Hash of the token rotated out last: reuse within the grace window is a concurrent refresh. */
   previousRefreshHash?: string;
-  /** Epoch seconds of the last rotation. */
+  /**
+   * Epoch seconds of the last rotation: also the grant's "last used" on the account page (the client's last refresh;
+   * tool calls write nothing, docs/architecture.md#revocation).
+   */
   rotatedAt?: number;
   /** 0 at creation, +1 per rotation: the optimistic-lock version of the family. */
   generation: number;
@@ -54,9 +62,17 @@ export type AcquireLeaseResult =
 /**
  * Why a grant ended. `code_not_redeemed`: the grant was created for a code redemption that then did not happen (the
  * code expired or was taken by a concurrent request between the checks and the consuming write); no token of it was
- * ever handed out.
+ * ever handed out. `revoked_by_user`: "Revoke" on the account page; `signed_out_everywhere`: its "Sign out everywhere".
  */
-export type GrantRevocationReason = 'revoked_by_client' | 'refresh_token_reuse' | 'code_replay' | 'code_not_redeemed' | 'upstream_revoked' | 'admin';
+export type GrantRevocationReason =
+  | 'revoked_by_client'
+  | 'refresh_token_reuse'
+  | 'code_replay'
+  | 'code_not_redeemed'
+  | 'upstream_revoked'
+  | 'admin'
+  | 'revoked_by_user'
+  | 'signed_out_everywhere';
 
 export type NewGrant = Omit<
   GrantRecord,

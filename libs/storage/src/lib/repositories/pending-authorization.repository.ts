@@ -9,6 +9,8 @@ import { keys } from '../keys';
  * the upstream PKCE verifier for the Cognito leg.
  */
 export interface PendingAuthorizationRecord {
+  /** An MCP client's authorization (absent on records written before sign-ins had purposes). */
+  purpose?: 'authorization';
   clientId: string;
   redirectUri: string;
   /** RFC 6749 §4.1.3: the client omitted redirect_uri (one registered URI), so it may omit it at /token too. */
@@ -31,10 +33,29 @@ export interface PendingAuthorizationRecord {
   consent?: 'given' | 'remembered';
 }
 
-export interface StoredPendingAuthorization extends PendingAuthorizationRecord {
+/**
+ * A sign-in to the gateway's own account page (`/account`): the same Cognito leg and the same `/callback` as an
+ * authorization, but no client, code or grant comes of it - only the page's short session for the user who signed in.
+ */
+export interface PendingAccountSignIn {
+  purpose: 'account';
+  /** PKCE verifier of the gateway's own request to Cognito (secret, lives ~10 min, single use). */
+  upstreamCodeVerifier?: string;
+  upstreamNonce?: string;
+}
+
+/** Whatever a pending sign-in is for: the callback tells them apart by `purpose`. */
+export type PendingSignIn = PendingAuthorizationRecord | PendingAccountSignIn;
+
+/** True for an account-page sign-in (every other pending record is an MCP client's authorization). */
+export function isAccountSignIn(record: PendingSignIn): record is PendingAccountSignIn {
+  return record.purpose === 'account';
+}
+
+export type StoredPendingAuthorization = PendingSignIn & {
   createdAt: number;
   expiresAt: number;
-}
+};
 
 const KIND = 'session';
 
@@ -50,7 +71,7 @@ export class PendingAuthorizationRepository {
    * Stores the request under `id` for `ttlSeconds` (~600). Never overwrites.
    * @throws ItemAlreadyExistsError
    */
-  async create(id: string, record: PendingAuthorizationRecord, ttlSeconds: number): Promise<void> {
+  async create(id: string, record: PendingSignIn, ttlSeconds: number): Promise<void> {
     const now = this.store.nowSeconds();
     await this.store.putNew({ ...keys.session(id), kind: KIND, ...record, createdAt: now, expiresAt: now + ttlSeconds });
   }
