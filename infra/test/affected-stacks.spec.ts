@@ -108,7 +108,8 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
   });
 
   it('a range of several commits selects the union of what each needs', () => {
-    expect(affected(commits['tools'][0], commits['testsAndDocs'][1])).toEqual(stacks('Gateway', 'Tools', 'Server-clock'));
+    // tools, gateway, clock, a shared library, libs/storage (Security: the offboarding function), tests and docs
+    expect(affected(commits['tools'][0], commits['testsAndDocs'][1])).toEqual(stacks('Security', 'Gateway', 'Tools', 'Server-clock'));
   });
 
   it('--all names every stack of the app (the script\'s stack list is the app\'s)', () => {
