@@ -134,8 +134,19 @@ async function projectGraph(repo) {
   }
 }
 
-/** The projects whose deployable files `project` reaches (itself included), through imports of deployable files only. */
-function deployInputs(project, graph, files) {
+/**
+ * Lambda handlers inside the CDK app (infra/src/functions/<name>/), each bundled into the asset of one stack: what they
+ * import is that stack's input, not every stack's (a change to libs/storage redeploys the offboarding function's
+ * stack, not the WAF). A change to a handler's own file is a change to the CDK app (every stack, as any infra/src file).
+ */
+export const FUNCTION_STACKS = { 'infra/src/functions/offboarding/': 'Security' };
+const isFunctionFile = (file) => Object.keys(FUNCTION_STACKS).some((dir) => file.startsWith(dir));
+
+/**
+ * The projects whose deployable files `project` reaches (itself included), through imports of deployable files only;
+ * `rootFiles` narrows which of `project`'s own files count (its dependencies count whole).
+ */
+function deployInputs(project, graph, files, rootFiles = () => true) {
   const seen = new Set();
   const visit = (name) => {
     if (seen.has(name) || !graph.nodes[name]) return;
@@ -143,6 +154,7 @@ function deployInputs(project, graph, files) {
     const root = graph.nodes[name].data.root;
     for (const f of files[name] ?? []) {
       if (!isDeployable(name, root, f.file)) continue;
+      if (name === project && !rootFiles(f.file)) continue;
       for (const dep of f.deps ?? []) {
         const target = typeof dep === 'string' ? dep : dep.length === 3 ? dep[1] : dep[0];
         if (!target.startsWith('npm:')) visit(target);
@@ -178,7 +190,14 @@ export async function affectedStacks({ repo, base, head, stage, all }) {
     const changed = changedFiles(repo, base, head);
     const { graph, files } = await projectGraph(repo);
     const inputs = {};
-    for (const part of parts) inputs[part] = new Set([...deployInputs(INFRA, graph, files), ...(SERVICE_STACKS[part] ? deployInputs(SERVICE_STACKS[part], graph, files) : [])]);
+    const app = deployInputs(INFRA, graph, files, (file) => !isFunctionFile(file));
+    const functionInputs = (part) =>
+      Object.entries(FUNCTION_STACKS)
+        .filter(([, stack]) => stack === part)
+        .flatMap(([dir]) => [...deployInputs(INFRA, graph, files, (file) => file.startsWith(dir))]);
+    for (const part of parts) {
+      inputs[part] = new Set([...app, ...(SERVICE_STACKS[part] ? deployInputs(SERVICE_STACKS[part], graph, files) : []), ...functionInputs(part)]);
+    }
     for (const file of changed) {
       if (GLOBAL_INPUTS[file]) {
         for (const p of GLOBAL_INPUTS[file]) reasons[p].push(file);

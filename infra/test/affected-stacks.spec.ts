@@ -69,6 +69,7 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
     step('gateway', 'gateway team: a change to apps/auth-gateway', sourceFile('apps/auth-gateway/src'));
     step('clock', 'clock team: a change to apps/clock', sourceFile('apps/clock/src'));
     step('sharedLib', 'a change to a library both services import', sourceFile('libs/tokens/src'));
+    step('storage', 'a change to libs/storage (the services and the offboarding function bundle it)', sourceFile('libs/storage/src'));
     step('testsAndDocs', 'tests and docs only', specFile('apps/mcp-tools'), 'docs/deploy.md', 'infra/test/helpers.ts', 'apps/auth-gateway/README.md');
     step('infra', 'a change to the CDK app', 'infra/src/config/stages.ts');
   });
@@ -94,6 +95,10 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
     expect(affected(...commits['sharedLib'])).toEqual(stacks('Gateway', 'Tools', 'Server-clock'));
   });
 
+  it('a change to libs/storage selects the services that import it and the Security stack (its offboarding function bundles it), nothing else', () => {
+    expect(affected(...commits['storage'])).toEqual(stacks('Security', 'Gateway', 'Tools', 'Server-clock'));
+  });
+
   it('tests and docs deploy nothing', () => {
     expect(affected(...commits['testsAndDocs'])).toEqual([]);
   });
@@ -103,7 +108,8 @@ describe('pipeline: deploy only the stacks whose service or libraries changed', 
   });
 
   it('a range of several commits selects the union of what each needs', () => {
-    expect(affected(commits['tools'][0], commits['testsAndDocs'][1])).toEqual(stacks('Gateway', 'Tools', 'Server-clock'));
+    // tools, gateway, clock, a shared library, libs/storage (Security: the offboarding function), tests and docs
+    expect(affected(commits['tools'][0], commits['testsAndDocs'][1])).toEqual(stacks('Security', 'Gateway', 'Tools', 'Server-clock'));
   });
 
   it('--all names every stack of the app (the script\'s stack list is the app\'s)', () => {

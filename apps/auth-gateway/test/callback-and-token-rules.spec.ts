@@ -122,7 +122,7 @@ describe('token endpoint: authorization_code grant rules', () => {
     await h?.stop();
   });
 
-  it('a code exchange costs 5 DynamoDB requests once the client is known (read code; index the grant under its user and username, create it; consume the code)', async () => {
+  it("a code exchange costs 6 DynamoDB requests once the client is known (read code; index the grant under its user and username, create it; read the user's revocation marker; consume the code)", async () => {
     const fresh = await register(h.url);
     await exchangeCode(h.url, fresh, await obtainCode(h.url, fresh, h.resource, ALICE), h.resource); // first use marks the registration used
     const flow = await obtainCode(h.url, fresh, h.resource, ALICE);
@@ -137,7 +137,7 @@ describe('token endpoint: authorization_code grant rules', () => {
     try {
       const token = await exchangeCode(h.url, fresh, flow, h.resource);
       expect(token.status).toBe(200);
-      expect(commands).toEqual(['GetItemCommand', 'PutItemCommand', 'PutItemCommand', 'PutItemCommand', 'UpdateItemCommand']);
+      expect(commands).toEqual(['GetItemCommand', 'PutItemCommand', 'PutItemCommand', 'PutItemCommand', 'GetItemCommand', 'UpdateItemCommand']);
     } finally {
       h.instances[0]!.app.get<DynamoClients>(DYNAMO_CLIENTS).doc.middlewareStack.remove('countCodeExchange');
     }

@@ -195,7 +195,7 @@ describe('refresh token rotation and reuse detection', () => {
 
 /** docs/architecture.md#refresh: Cognito is called only when its stored access token would expire first. */
 describe('lazy upstream refresh', () => {
-  it('a refresh whose Cognito token is still fresh makes no Cognito request and two DynamoDB requests', async () => {
+  it('a refresh whose Cognito token is still fresh makes no Cognito request and three DynamoDB requests', async () => {
     const h = await GatewayHarness.start({ gatewayEnv: { ACCESS_TOKEN_TTL: '60' } });
     try {
       const client = await register(h.url);
@@ -216,8 +216,8 @@ describe('lazy upstream refresh', () => {
         const r = await refresh(h, client, token);
         expect(r.status).toBe(200);
         token = r.body['refresh_token'] as string;
-        // At most 2 DynamoDB requests per refresh: read the grant, rotate it (the client is cached).
-        expect(commands).toEqual(['GetItemCommand', 'UpdateItemCommand']);
+        // 3 DynamoDB requests per refresh: read the grant, read the user's revocation marker, rotate (the client is cached).
+        expect(commands).toEqual(['GetItemCommand', 'GetItemCommand', 'UpdateItemCommand']);
       }
       expect(refreshCalls(await idpStats(h.idp.baseUrl))).toBe(before);
     } finally {

@@ -20,7 +20,8 @@ export interface TableAccessTarget {
   region: string;
 }
 
-function itemStatement(sid: string, actions: readonly string[], prefixes: readonly string[], tableArn: string): iam.PolicyStatement {
+/** One statement of item `actions` on `tableArn`, only where every partition key of the request starts with one of `prefixes`. */
+export function itemStatement(sid: string, actions: readonly string[], prefixes: readonly string[], tableArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid,
     actions: [...actions],

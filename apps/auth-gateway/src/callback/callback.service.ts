@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidScope, InvalidTarget } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
-import type { PendingAuthorizationRecord, PendingSignIn, Repositories } from '@mcp-cognito/storage';
+import type { PendingAuthorizationRecord, PendingSignIn, Repositories, StoredPendingAuthorization } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { AuthorizationRedirectError, clientRedirectUrl } from '../http/client-redirect';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
@@ -32,7 +32,7 @@ export class CallbackService {
   ) {}
 
   /** Issues the MCP code for a verified sign-in; returns the client's redirect URL. */
-  async issueCode(pending: PendingAuthorizationRecord, user: UpstreamUser): Promise<string> {
+  async issueCode(pending: PendingAuthorizationRecord & Partial<Pick<StoredPendingAuthorization, 'createdAt'>>, user: UpstreamUser): Promise<string> {
     // The server's scope policy (servers/scope-policy.ts): its own scopes only; group rules; for a Cognito-sourced
     // server only what the Cognito token also carries (app-client settings, pre-token-generation triggers).
     const server = this.servers.find(pending.resource);
@@ -64,6 +64,8 @@ export class CallbackService {
         sub: user.sub,
         username: user.username,
         upstream,
+        // When this sign-in began: a revocation of the user after it refuses the code at /token (docs/architecture.md#revocation).
+        authorizationStartedAt: pending.createdAt ?? now,
       },
       this.config.lifetimes.authorizationCodeSeconds,
     );

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import type { PendingSignIn, Repositories } from '@mcp-cognito/storage';
+import type { PendingSignIn, Repositories, StoredPendingAuthorization } from '@mcp-cognito/storage';
 import { randomToken } from '../keys/secrets';
 import type { UpstreamBrowserBinding } from './browser-binding';
 
-/** The request as the callback sees it once its session was consumed. */
-export type RequestWithPending = Request & { pendingAuthorization?: PendingSignIn };
+/** The request as the callback sees it once its session was consumed (`createdAt`: when the sign-in began). */
+export type RequestWithPending = Request & { pendingAuthorization?: PendingSignIn & Partial<Pick<StoredPendingAuthorization, 'createdAt'>> };
 
 /**
  * passport-oauth2's state store, backed by DynamoDB instead of a server session (docs/architecture.md#invariants: any

@@ -10,6 +10,7 @@ import {
   RateLimitRepository,
   RevocationFeedRepository,
   UserGrantsRepository,
+  UserRevocationRepository,
   UpstreamRevocationRepository,
 } from './repositories';
 
@@ -23,6 +24,7 @@ export interface Repositories {
   upstreamRevocations: UpstreamRevocationRepository;
   revocationFeed: RevocationFeedRepository;
   userGrants: UserGrantsRepository;
+  userRevocations: UserRevocationRepository;
 }
 
 /** Every repository on one table and one clock (the real clock unless given). */
@@ -38,5 +40,6 @@ export function createRepositories(clients: DynamoClients, clock: Clock = system
     upstreamRevocations: new UpstreamRevocationRepository(ctx),
     revocationFeed: new RevocationFeedRepository(ctx),
     userGrants: new UserGrantsRepository(ctx),
+    userRevocations: new UserRevocationRepository(ctx),
   };
 }

@@ -25,6 +25,13 @@ export interface DynamoClients {
   readonly deadlines: Readonly<StorageDeadlines>;
   /** See {@link DynamoClientsOptions.onUnavailable}. */
   readonly onUnavailable?: (reason: StorageUnavailableReason) => void;
+  /**
+   * The table endpoint's clock as last seen: the `Date` header (RFC 9110 §6.6.1, second precision) of the latest
+   * response, in epoch ms; undefined before the first response. A lower bound of the real time when read, whatever
+   * this machine's clock says: revocation cut-offs use it so that a writer whose clock is behind (an operator's
+   * laptop) still covers every token issued before its revocation (libs/storage `UserRevocationRepository`).
+   */
+  tableDateMs(): number | undefined;
   /** Closes the sockets (tests, shutdown). */
   destroy(): void;
 }
@@ -60,6 +67,19 @@ export function createDynamoClients(options: DynamoClientsOptions): DynamoClient
       throwOnRequestTimeout: true,
     },
   });
+  let tableDateMs: number | undefined;
+  // Reads the Date header of every successful response. Never fails a request: a missing or malformed header leaves
+  // the last value.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const date = (result.response as { headers?: Record<string, string | undefined> } | undefined)?.headers?.['date'];
+      const ms = date === undefined ? Number.NaN : Date.parse(date);
+      if (Number.isFinite(ms)) tableDateMs = Math.max(tableDateMs ?? 0, ms);
+      return result;
+    },
+    { step: 'deserialize', name: 'mcpCognitoTableDate', override: true },
+  );
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
     unmarshallOptions: { wrapNumbers: false },
@@ -70,6 +90,7 @@ export function createDynamoClients(options: DynamoClientsOptions): DynamoClient
     tableName,
     deadlines: Object.freeze(deadlines),
     onUnavailable: options.onUnavailable,
+    tableDateMs: () => tableDateMs,
     destroy: () => {
       doc.destroy();
       client.destroy();

@@ -51,6 +51,11 @@ export const keys = {
     if (!Number.isSafeInteger(ms) || ms < 0) throw new TypeError('revocation time must be a non-negative integer of milliseconds');
     return String(ms).padStart(15, '0');
   },
+  /**
+   * A user's revocation marker (docs/key-layout.md): under the feed's prefix (every writer of the feed may write it,
+   * MCP servers only ever read `REVOKED#feed`), but never in the feed's partition.
+   */
+  userRevocation: (sub: string): ItemKey => ({ pk: `${P.revocationFeed}user:${part('sub', sub)}`, sk: META }),
   /** A user's grants: one index item per grant (docs/key-layout.md). */
   userGrants: (sub: string): string => `${P.userGrants}${part('sub', sub)}`,
   userGrant: (sub: string, grantId: string): ItemKey => ({ pk: keys.userGrants(sub), sk: `GRANT#${part('grantId', grantId)}` }),

@@ -31,17 +31,24 @@ export interface UserRevocationInput {
   feedReason: string;
   /** How long the feed entries live: the longest access-token lifetime plus the servers' largest clock tolerance. */
   coverSeconds: number;
+  /** How long the user's revocation marker lives. @default USER_REVOCATION_MARKER_SECONDS (the longest grant) */
+  markerSeconds?: number;
 }
 
 /**
- * Ends everything a user holds (docs/architecture.md#revocation): first a user-level feed entry (every access token
- * of the user issued until now is refused by every MCP server within its poll interval), then, for each active grant
- * of the user, a grant-level feed entry (covers tokens whatever the writer's clock says) and the grant itself (its
- * refresh token stops working). Returns the grants this call ended - the caller revokes their Cognito refresh tokens
- * where it can (the gateway does; an operator's command cannot, and says so).
+ * Ends everything a user holds (docs/architecture.md#revocation): first the user's revocation marker (`/token`
+ * refuses every code and refresh of a sign-in that began before it: one in flight now cannot produce tokens later),
+ * then a user-level feed entry with the marker's cut-off (every access token of the user issued until then is refused
+ * by every MCP server within its poll interval), then, for each active grant of the user, a grant-level feed entry
+ * (covers its tokens whenever issued) and the grant itself (its refresh token stops working). The cut-off does not
+ * depend on this machine's clock being right (see `UserRevocationRepository`). Returns the grants this call ended -
+ * the caller revokes their Cognito refresh tokens where it can (the gateway does; an operator's command cannot, and
+ * says so). Any storage failure throws (nothing is reported done that was not): run it again, every step is
+ * idempotent.
  */
 export async function revokeUserEverywhere(repos: Repositories, input: UserRevocationInput): Promise<GrantRecord[]> {
-  await repos.revocationFeed.add({ target: 'user', ref: input.sub, reason: input.feedReason, coverSeconds: input.coverSeconds });
+  const marker = await repos.userRevocations.mark(input.sub, { reason: input.feedReason, ttlSeconds: input.markerSeconds });
+  await repos.revocationFeed.add({ target: 'user', ref: input.sub, reason: input.feedReason, coverSeconds: input.coverSeconds, revokedAtMs: marker.revokedAtMs });
   const ended: GrantRecord[] = [];
   for (const grant of await repos.grants.listForUser(input.sub)) {
     if (grant.status !== 'active') continue;

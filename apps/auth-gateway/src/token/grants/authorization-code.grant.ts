@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidGrant, InvalidTarget, matchResource, verifyPkceS256 } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
-import type { Repositories } from '@mcp-cognito/storage';
+import { startedBeforeRevocation, type Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -62,6 +62,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const now = epochSeconds(this.clock);
     const refresh = this.refreshTokens.first(grantId);
     const upstreamRefreshEnd = record.upstream.refreshTokenExpiresAt ?? now + this.config.lifetimes.refreshTokenSeconds;
+    const authorizedAt = record.authorizationStartedAt ?? record.createdAt;
     await this.repos.grants.create({
       grantId,
       clientId: client.clientId,
@@ -72,9 +73,18 @@ export class AuthorizationCodeGrant implements GrantHandler {
       redirectUri: record.redirectUri,
       currentRefreshHash: refresh.hash,
       upstream: record.upstream,
+      authorizedAt,
       // Our refresh lifetime never outlives Cognito's refresh token.
       expiresAt: Math.min(now + this.config.lifetimes.refreshTokenSeconds, upstreamRefreshEnd),
     });
+    // A sign-in that was in flight when its user was revoked (offboarding, "sign out everywhere", a Cognito disable)
+    // gets no tokens. Read AFTER the grant (and its user index item) exists: a revocation writes its marker before it
+    // lists the user's grants, so either this read sees the marker, or the revocation's listing sees this grant and
+    // ends it (and names it in the feed) - no order of the two leaves a grant behind.
+    if (startedBeforeRevocation(authorizedAt, await this.repos.userRevocations.get(record.sub))) {
+      await this.revocation.revoke(grantId, 'code_not_redeemed');
+      throw new InvalidGrant('The authorization code is invalid, expired or already used.', 'user revoked after the sign-in began');
+    }
     const consumed = await this.repos.authorizationCodes.consume(codeHash, { grantId });
     if (consumed.status !== 'ok') {
       // Nothing of this grant was handed out: end it, and if another request redeemed the code, that one too.

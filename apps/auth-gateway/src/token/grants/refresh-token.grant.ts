@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { epochSeconds, type Clock } from '@mcp-cognito/contracts';
 import { InvalidGrant, InvalidScope, InvalidTarget, matchResource, parseScope, scopesOutside } from '@mcp-cognito/oauth';
 import { CLOCK, REPOSITORIES, SecurityEvents } from '@mcp-cognito/nest-platform';
-import type { GrantRecord, Repositories } from '@mcp-cognito/storage';
+import { startedBeforeRevocation, type GrantRecord, type Repositories } from '@mcp-cognito/storage';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { GrantRevocation } from '../../families/grant-revocation.service';
@@ -54,6 +54,12 @@ export class RefreshTokenGrant implements GrantHandler {
     let grant = await this.repos.grants.get(presented.grantId);
     if (!grant || grant.status !== 'active') throw new InvalidGrant('The refresh token is invalid, expired or revoked.', grant ? 'grant revoked' : 'no grant');
     if (grant.clientId !== client.clientId) throw new InvalidGrant('The refresh token was issued to another client.', 'client mismatch');
+    // The user was revoked after this grant's sign-in began (one GetItem; docs/architecture.md#revocation): the grant
+    // is ended by the revocation itself, this covers one it had not reached yet (a revocation cut short by an outage
+    // and not yet retried). Refused without rotating; the user's access tokens are already named by the feed.
+    if (startedBeforeRevocation(grant.authorizedAt ?? grant.createdAt, await this.repos.userRevocations.get(grant.sub))) {
+      throw new InvalidGrant('The refresh token is invalid, expired or revoked.', 'user revoked');
+    }
 
     // RFC 8707 §2.2: checked before anything rotates, so a refused request changes nothing.
     const resource = this.resourceFor(params['resource'], grant);

@@ -19,6 +19,11 @@ export interface AuthorizationCodeRecord {
   username: string;
   /** Encrypted Cognito tokens from the callback. */
   upstream: UpstreamTokenSet;
+  /**
+   * Epoch seconds when the sign-in began (the pending authorization's `createdAt`): a user revocation at or after it
+   * refuses the code (`UserRevocationRepository`). Absent on codes written before it existed: `createdAt` then.
+   */
+  authorizationStartedAt?: number;
 }
 
 export interface StoredAuthorizationCode extends AuthorizationCodeRecord {

@@ -36,6 +36,12 @@ export interface GrantRecord {
   /** Present while one request refreshes the Cognito tokens for the whole family (single flight, all instances). */
   refreshLease?: RefreshLease;
   createdAt: number;
+  /**
+   * Epoch seconds when the authorization behind the grant began (the sign-in's pending authorization): a user
+   * revocation at or after it refuses the grant's refreshes, even when the grant was created after the revocation
+   * listed the user's grants. Absent on grants written before it existed: `createdAt` then.
+   */
+  authorizedAt?: number;
   /** Absolute end of the grant (epoch seconds), also the TTL. */
   expiresAt: number;
 }

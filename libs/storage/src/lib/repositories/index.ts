@@ -10,3 +10,4 @@ export * from './upstream-revocation.types';
 export * from './revocation-feed.repository';
 export * from './revocation-feed.types';
 export * from './user-grants.repository';
+export * from './user-revocation.repository';

@@ -25,7 +25,7 @@ export class RevocationFeedRepository {
    */
   async add(input: NewRevocationEntry): Promise<RevocationEntry> {
     if (!Number.isInteger(input.coverSeconds) || input.coverSeconds <= 0) throw new TypeError('coverSeconds must be a positive integer');
-    const revokedAtMs = this.ctx.clock.now();
+    const revokedAtMs = Math.max(this.ctx.clock.now(), input.revokedAtMs ?? 0);
     const entry: RevocationEntry = {
       target: input.target,
       ref: input.ref,

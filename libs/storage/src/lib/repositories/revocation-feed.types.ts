@@ -26,6 +26,12 @@ export interface NewRevocationEntry {
    * resource servers' clock tolerance. The entry lives that long from now.
    */
   coverSeconds: number;
+  /**
+   * The entry's time, epoch ms, when the caller has a better one than the writer's clock (a user revocation's
+   * cut-off, libs/storage `UserRevocationRepository.mark`). Never earlier than the writer's clock: a later time only
+   * covers more tokens and sorts later in the feed (so running servers still read it).
+   */
+  revokedAtMs?: number;
 }
 
 /** One read of the feed. */
