@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { MAX_BODY_BYTES } from '@mcp-cognito/mcp-server-kit';
-import { ALICE, ToolsHarness } from './support/harness';
+import { ALICE, McpServerTestHarness, startMcpTools } from './support/harness';
 
 /** One POST on its own raw connection: the body written whole, then whatever comes back until the connection ends. */
 function rawPost(url: string, token: string, body: Buffer): Promise<{ answer: string; writeError?: string; readError?: string }> {
@@ -23,11 +23,11 @@ function rawPost(url: string, token: string, body: Buffer): Promise<{ answer: st
 }
 
 describe('request body limit: 1 MiB, answered 413 as the SDK answers it', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let token: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     token = await h.mint(ALICE);
   });
   afterAll(async () => {
