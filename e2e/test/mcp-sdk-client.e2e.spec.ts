@@ -110,14 +110,33 @@ describe.each<[string, boolean, ClientSdk]>([
       expect(tools.map((t) => t.name).sort()).toEqual(['notes_create', 'notes_delete', 'notes_get', 'notes_list', 'whoami']);
     });
 
-    it('a body over the MCP endpoint\'s 1 MiB limit gets the service\'s own 413 answer, through the proxy too', async () => {
-      const res = await fetch(stack.urls.mcp, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${c.provider.tokens()!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notes_create', arguments: { title: 'x', body: 'y'.repeat(2_000_000) } } }),
-      });
-      expect(res.status).toBe(413);
-      expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('Payload Too Large') } });
+    it('RFC 9112 §9.6: 50 bodies over the MCP endpoint\'s 1 MiB limit, 5 at a time, all get the service\'s own 413 (through the proxy too): no reset eats the answer', async () => {
+      // The service answers before it has read the body. Had it closed at once, TCP would reset the connection while
+      // the sender was still writing, and the sender (the local proxy, an ALB, a client) could lose the answer: the
+      // proxy then had nothing to pass on but 502, a client straight at the service got EPIPE. One request rarely
+      // showed it; 50 did, in two of the four topologies (2 x 502, 1 x EPIPE) before the service read the rest.
+      const oversized = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notes_create', arguments: { title: 'x', body: 'y'.repeat(2_000_000) } } });
+      // The access token lives 5 s: one refresh at a time (concurrent refreshes would replay the refresh token).
+      let refreshing: Promise<unknown> | undefined;
+      const refresh = () => (refreshing ??= auth(c.provider, { serverUrl: stack.urls.mcp }).finally(() => (refreshing = undefined)));
+      const post = async (): Promise<number> => {
+        for (let attempt = 0; ; attempt++) {
+          await refreshing;
+          const res = await fetch(stack.urls.mcp, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${c.provider.tokens()!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+            body: oversized,
+          });
+          if (res.status === 413) expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('Payload Too Large') } });
+          else await res.body?.cancel();
+          // The token ran out on the way (the gate answers 401 before the body, as the 413 is): refresh, send again.
+          if (res.status !== 401 || attempt === 3) return res.status;
+          await refresh();
+        }
+      };
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 10; batch++) statuses.push(...(await Promise.all(Array.from({ length: 5 }, post))));
+      expect(statuses).toEqual(Array.from({ length: 50 }, () => 413));
     });
 
     it('whoami: the signed-in user, the registered client, both scopes', async () => {

@@ -1,17 +1,17 @@
 import { createAccessTokenSigner, generateEncryptionKeySet, parseEncryptionKeyRing } from '@mcp-cognito/tokens';
 import { freePort } from '@mcp-cognito/dev-stack';
-import { ALICE, BOB, ToolsHarness, resultJson } from './support/harness';
+import { ALICE, BOB, McpServerTestHarness, startMcpTools, resultJson } from './support/harness';
 import { resign, tamperJwe } from './support/tokens';
 
 const SCOPE = 'scope="mcp-server/read mcp-server/write"';
 const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
 
 describe('RFC 6750 bearer authentication of every /mcp request', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let token: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     token = await h.mint(ALICE);
   });
   afterAll(() => h?.stop());

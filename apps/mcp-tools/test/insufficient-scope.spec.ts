@@ -1,17 +1,17 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ALICE, READ, WRITE, ToolsHarness, resultJson } from './support/harness';
+import { ALICE, READ, WRITE, McpServerTestHarness, startMcpTools, resultJson } from './support/harness';
 
 const call = (name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: args } });
 const read = (uri: string) => ({ jsonrpc: '2.0', id: 8, method: 'resources/read', params: { uri } });
 
 describe('MCP step-up authorization: 403 insufficient_scope (RFC 6750 §3.1)', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let readOnly: string;
   let writeOnly: string;
   let noteId: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     readOnly = await h.mint(ALICE, { scope: READ });
     writeOnly = await h.mint(ALICE, { scope: WRITE });
     const full = await h.client(await h.mint(ALICE));

@@ -1,13 +1,13 @@
-import { ALICE, ALLOWED_ORIGIN, ToolsHarness } from './support/harness';
+import { ALICE, ALLOWED_ORIGIN, McpServerTestHarness, startMcpTools } from './support/harness';
 
 const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
 
 describe('Origin validation (MCP transport: DNS rebinding protection)', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let token: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     token = await h.mint(ALICE);
   });
   afterAll(() => h?.stop());
@@ -56,10 +56,10 @@ describe('Origin validation (MCP transport: DNS rebinding protection)', () => {
 });
 
 describe('RFC 9728 Protected Resource Metadata', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
   });
   afterAll(() => h?.stop());
 

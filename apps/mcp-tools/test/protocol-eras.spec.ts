@@ -1,19 +1,19 @@
 import { Client, InsufficientScopeError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ALICE, ALLOWED_ORIGIN, READ, ToolsHarness, WRITE, resultJson } from './support/harness';
+import { ALICE, ALLOWED_ORIGIN, READ, McpServerTestHarness, startMcpTools, WRITE, resultJson } from './support/harness';
 
 /** The v2 SDK client, with a plain bearer token (no OAuth flow: the HTTP-level suites mint tokens themselves). */
-async function v2Client(h: ToolsHarness, token: string, mode: 'legacy' | 'auto' | { pin: '2026-07-28' }) {
+async function v2Client(h: McpServerTestHarness, token: string, mode: 'legacy' | 'auto' | { pin: '2026-07-28' }) {
   const client = new Client({ name: 'mcp-tools-v2-test', version: '1.0.0' }, { versionNegotiation: { mode } });
   await client.connect(new StreamableHTTPClientTransport(new URL(h.resource), { authProvider: { token: async () => token } }));
   return client;
 }
 
 describe('MCP 2026-07-28 and 2025-11-25 on one endpoint, behind the same request gate', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let token: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     token = await h.mint(ALICE);
   });
   afterAll(() => h?.stop());

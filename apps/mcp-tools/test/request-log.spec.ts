@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { ALICE, ToolsHarness } from './support/harness';
+import { ALICE, McpServerTestHarness, startMcpTools } from './support/harness';
 
 /**
  * Under Jest `process.stdout.write` is already replaced, so pino writes its lines there (instead of to fd 1
@@ -27,14 +27,14 @@ const whoami = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'w
 
 describe('Request log: one line per request, correlated by x-request-id, without secrets (docs/architecture.md#invariants)', () => {
   const previous = process.env['TEST_LOG_LEVEL'];
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let capture: ReturnType<typeof captureStdoutLines>;
   let token: string;
 
   beforeAll(async () => {
     process.env['TEST_LOG_LEVEL'] = 'info';
     capture = captureStdoutLines();
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     token = await h.mint(ALICE);
   });
   afterAll(async () => {

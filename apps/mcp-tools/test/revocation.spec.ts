@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ALICE, BOB, ToolsHarness } from './support/harness';
+import { ALICE, BOB, McpServerTestHarness, startMcpTools } from './support/harness';
 
 const POLL_MS = 500;
 const whoami = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
@@ -19,11 +19,11 @@ async function within(limitMs: number, check: () => Promise<boolean>): Promise<n
  * invalid_token) by every instance within the poll interval plus one read, while tool calls make no storage request.
  */
 describe('revocation feed: revoked grants and users are refused by every instance within the poll interval', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   const instances: { app: NestFastifyApplication; url: string }[] = [];
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     for (let i = 0; i < 2; i++) instances.push(await h.startAnotherApp({ REVOCATION_POLL_MS: String(POLL_MS) }));
   });
   afterAll(async () => {
@@ -84,11 +84,11 @@ describe('revocation feed: revoked grants and users are refused by every instanc
  * it and sign in again); /health says so; the first good read ends it.
  */
 describe('revocation feed unreachable: fail open for at most REVOCATION_FAIL_OPEN_MS, then fail closed (503)', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let instance: { app: NestFastifyApplication; url: string };
 
   beforeAll(async () => {
-    h = await ToolsHarness.start({ faultyStorage: true });
+    h = await startMcpTools({ faultyStorage: true });
     instance = await h.startAnotherApp({ REVOCATION_POLL_MS: String(POLL_MS), REVOCATION_FAIL_OPEN_MS: '1000' });
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { ProtocolEndpoint } from '@mcp-cognito/mcp-server-kit';
-import { ALICE, BOB, ToolsHarness, resultJson } from './support/harness';
+import { ALICE, BOB, McpServerTestHarness, startMcpTools, resultJson } from './support/harness';
 
 interface JsonRpcAnswer {
   jsonrpc: string;
@@ -12,12 +12,12 @@ const whoami = (id: number | string) => ({ jsonrpc: '2.0', id, method: 'tools/ca
 const notesList = (id: number | string) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'notes_list', arguments: {} } });
 
 describe('One SDK server for every caller: ids rewritten per request, the caller travels with the request', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let aliceToken: string;
   let bobToken: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     aliceToken = await h.mint(ALICE);
     bobToken = await h.mint(BOB);
   });

@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { DEFAULT_STORAGE_DEADLINES } from '@mcp-cognito/storage';
-import { ALICE, ToolsHarness, resultJson, resultText } from './support/harness';
+import { ALICE, McpServerTestHarness, startMcpTools, resultJson, resultText } from './support/harness';
 
 const RETRY = DEFAULT_STORAGE_DEADLINES.retryAfterSeconds;
 
@@ -23,12 +23,12 @@ describe.each([
   ['down', 1_000],
   ['hang', DEFAULT_STORAGE_DEADLINES.budgetMs + 1_000],
 ] as const)('mcp-tools with its table %s', (mode, boundMs) => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let alice: Client;
   let noteId: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start({ faultyStorage: true });
+    h = await startMcpTools({ faultyStorage: true });
     alice = await h.client(await h.mint(ALICE));
     noteId = resultJson<{ id: string }>(await alice.callTool({ name: 'notes_create', arguments: { title: 'before', body: 'kept' } })).id;
   });

@@ -1,13 +1,13 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Metrics } from '@mcp-cognito/nest-platform';
-import { ALICE, READ, WRITE, ToolsHarness, resultJson, resultText } from './support/harness';
+import { ALICE, READ, WRITE, McpServerTestHarness, startMcpTools, resultJson, resultText } from './support/harness';
 
 describe('MCP Streamable HTTP, stateless (real SDK client)', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let client: Client;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     client = await h.client(await h.mint(ALICE));
   });
   afterAll(async () => {

@@ -1,12 +1,12 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ALICE, ToolsHarness, resultJson, resultText } from './support/harness';
+import { ALICE, McpServerTestHarness, startMcpTools, resultJson, resultText } from './support/harness';
 
 describe('Tool input validation (zod bounds): bad input is an isError result, never a crash', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let client: Client;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     client = await h.client(await h.mint(ALICE));
   });
   afterAll(async () => {

@@ -1,14 +1,14 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ALICE, BOB, ToolsHarness, resultJson, resultText } from './support/harness';
+import { ALICE, BOB, McpServerTestHarness, startMcpTools, resultJson, resultText } from './support/harness';
 
 describe('Per-user isolation: keys come from the token\'s sub, never from input', () => {
-  let h: ToolsHarness;
+  let h: McpServerTestHarness;
   let alice: Client;
   let bob: Client;
   let aliceNote: string;
 
   beforeAll(async () => {
-    h = await ToolsHarness.start();
+    h = await startMcpTools();
     alice = await h.client(await h.mint(ALICE));
     bob = await h.client(await h.mint(BOB));
     aliceNote = resultJson<{ id: string }>(await alice.callTool({ name: 'notes_create', arguments: { title: 'secret', body: 'alice only' } })).id;

@@ -41,7 +41,7 @@ export interface McpFargateServiceProps {
    * The single table; the item prefixes the service may touch come from libs/contracts `TABLE_ACCESS`. A service
    * without an entry there gets no table permission at all (MCP servers pass `tableAccess`: at least the revocation feed).
    */
-  table?: TableAccessTarget;
+  table: TableAccessTarget;
   /** The item prefixes on the table. @default libs/contracts `TABLE_ACCESS[service]` */
   tableAccess?: TableAccess;
   /** The service's listener-rule routes (libs/routing). @default libs/routing ROUTES */
@@ -101,7 +101,7 @@ export class McpFargateService extends Construct {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `${props.service}: its own item prefixes of the table, the table key via DynamoDB; nothing else`,
     }));
-    if (props.table) for (const statement of tableAccessStatements(props.service, props.table, props.tableAccess)) taskRole.addToPolicy(statement);
+    for (const statement of tableAccessStatements(props.service, props.table, props.tableAccess)) taskRole.addToPolicy(statement);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.sizing.cpu,

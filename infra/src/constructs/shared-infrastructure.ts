@@ -100,12 +100,13 @@ export class SharedInfrastructure extends Construct {
 
   /**
    * The props of `McpFargateService` that come from the shared infrastructure and the stage, the same for
-   * both services (each one's table access comes from libs/contracts by its service name). Creates no constructs.
+   * both services (each one's table access comes from libs/contracts by its service name; every service has some: an
+   * MCP server reads at least the revocation feed). Creates no constructs.
    */
-  serviceDefaults(options: { table?: boolean } = {}) {
+  serviceDefaults() {
     return {
       stage: this.config.stage,
-      ...(options.table === false ? {} : { table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, region: Stack.of(this).region } }),
+      table: { tableArn: this.tableArn, keyArn: this.tableKeyArn, region: Stack.of(this).region },
       vpc: this.vpc,
       cluster: this.cluster,
       listener: this.listener,
@@ -121,7 +122,7 @@ export class SharedInfrastructure extends Construct {
    * The container environment both services share (variable names: libs/config runtime.config.ts and
    * cognito.config.ts); each service stack adds its own variables.
    */
-  commonEnvironment(port: number, logLevel: string, options: { table?: boolean } = {}): Record<string, string> {
+  commonEnvironment(port: number, logLevel: string): Record<string, string> {
     const region = Stack.of(this).region;
     return {
       NODE_ENV: 'production',
@@ -135,7 +136,7 @@ export class SharedInfrastructure extends Construct {
       LOG_LEVEL: logLevel,
       LOG_FORMAT: 'json',
       AWS_REGION: region,
-      ...(options.table === false ? {} : { DYNAMODB_TABLE: this.tableName }),
+      DYNAMODB_TABLE: this.tableName,
       COGNITO_USER_POOL_ID: this.userPoolId,
       COGNITO_CLIENT_ID: this.userPoolClientId,
       COGNITO_DOMAIN: this.cognitoDomainUrl,

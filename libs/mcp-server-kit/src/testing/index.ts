@@ -1,2 +1,2 @@
 // Test helpers for servers on the kit (their HTTP-level tests): never imported by production code.
-export { McpServerTestHarness, TEST_USERS, resultJson, resultText, type TestUser } from './mcp-server-harness';
+export { McpServerTestHarness, TEST_USERS, resultJson, resultText, type McpServerTestOptions, type RawPostOptions, type TestUser } from './mcp-server-harness';

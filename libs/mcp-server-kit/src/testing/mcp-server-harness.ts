@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadMcpServerConfig } from '@mcp-cognito/config';
-import type { McpServerManifest } from '@mcp-cognito/contracts';
+import { KEY_PREFIXES, type McpServerManifest } from '@mcp-cognito/contracts';
 import {
   authorizeInBrowser,
   buildServiceEnvironments,
@@ -16,11 +16,21 @@ import {
   pkce,
   startDynalite,
   startLocalIdpProcess,
+  TcpFaultRelay,
   type DevSecrets,
   type EmbeddedDynamoDb,
   type LocalIdpProcess,
 } from '@mcp-cognito/dev-stack';
-import { createAccessTokenSigner, mintAccessToken, parseEncryptionKeyRing, parseSigningKeySet, type AccessTokenSigner } from '@mcp-cognito/tokens';
+import { DYNAMO_CLIENTS } from '@mcp-cognito/nest-platform';
+import { createDynamoClients, createRepositories, type DynamoClients, type Repositories } from '@mcp-cognito/storage';
+import {
+  createAccessTokenSigner,
+  mintAccessToken,
+  parseEncryptionKeyRing,
+  parseSigningKeySet,
+  type AccessTokenSigner,
+  type SigningKeySet,
+} from '@mcp-cognito/tokens';
 import { createMcpServerApp } from '../lib/app/create-mcp-server-app';
 import type { McpServerDefinition } from '../lib/app/server-definition';
 
@@ -31,6 +41,22 @@ export const TEST_USERS = {
 } as const;
 export type TestUser = (typeof TEST_USERS)[keyof typeof TEST_USERS];
 
+/** How {@link McpServerTestHarness.start} sets the server up beyond its manifest. */
+export interface McpServerTestOptions {
+  /** Variables on top of the generated environment (e.g. `ALLOWED_ORIGINS`). */
+  env?: Record<string, string>;
+  /** Puts a {@link TcpFaultRelay} between the server and its table (`storage`): stall or cut the table on demand. */
+  faultyStorage?: boolean;
+}
+
+/** What {@link McpServerTestHarness.post} sends besides the body. */
+export interface RawPostOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** Another URL than the resource (e.g. a path below it). */
+  url?: string;
+}
+
 /**
  * One MCP server on the kit as its HTTP-level tests see it: real HTTP on loopback, a real Cognito-shaped token from
  * local-idp (a child process, signed in through its login page; needs `nx build local-idp`), gateway tokens minted
@@ -39,6 +65,11 @@ export type TestUser = (typeof TEST_USERS)[keyof typeof TEST_USERS];
  */
 export class McpServerTestHarness {
   private readonly cognitoTokens = new Map<string, string>();
+  private readonly extraClients: DynamoClients[] = [];
+  /** DynamoDB requests of the server since {@link resetStorageRequests}, except the revocation feed's timer reads. */
+  storageRequests: string[] = [];
+  /** The revocation feed's reads (one Query per poll, never per call) since {@link resetStorageRequests}. */
+  feedReads = 0;
 
   private constructor(
     readonly app: NestFastifyApplication,
@@ -47,27 +78,36 @@ export class McpServerTestHarness {
     /** Its canonical resource URL: the MCP endpoint, `aud` of its tokens. */
     readonly resource: string,
     readonly manifest: McpServerManifest,
-    private readonly secrets: DevSecrets,
-    private readonly signer: AccessTokenSigner,
+    private readonly definition: McpServerDefinition<unknown>,
+    /** The gateway's issuer (the tiny JWKS server's origin). */
+    readonly issuer: string,
+    /** The server's whole environment. */
+    readonly env: Record<string, string>,
+    readonly secrets: DevSecrets,
+    readonly signingKeys: SigningKeySet,
+    readonly signer: AccessTokenSigner,
     private readonly idp: LocalIdpProcess,
     private readonly jwksServer: Server,
     private readonly redirectUri: string,
-    private readonly dynamo?: EmbeddedDynamoDb,
+    private readonly dynamo: EmbeddedDynamoDb,
+    /** Between the server and its table when started with `faultyStorage`. */
+    readonly storage?: TcpFaultRelay,
   ) {}
 
-  /** Starts `definition` as the server `manifest` describes (its path and scopes), with `env` on top. */
-  static async start<Deps>(manifest: McpServerManifest, definition: McpServerDefinition<Deps>, env: Record<string, string> = {}): Promise<McpServerTestHarness> {
+  /** Starts `definition` as the server `manifest` describes (its path and scopes). */
+  static async start<Deps>(manifest: McpServerManifest, definition: McpServerDefinition<Deps>, options: McpServerTestOptions = {}): Promise<McpServerTestHarness> {
     const secrets = await generateDevSecrets();
     const signingKeys = await parseSigningKeySet(secrets.gatewaySigningKeys);
     // Every server reads the revocation feed from the table, whether or not its tools store anything.
     const dynamo = await startDynalite();
+    const relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
     const jwksServer = await serveJwks(JSON.stringify(signingKeys.publicJwks));
     const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
     const [port, idpPort, redirectPort] = [await freePort(), await freePort(), await freePort()];
     const origin = `http://127.0.0.1:${port}`;
     const environments = buildServiceEnvironments({
       secrets,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamoEndpoint: relay?.endpoint ?? dynamo.endpoint,
       idpUrl: `http://127.0.0.1:${idpPort}`,
       gatewayUrl: issuer,
       toolsUrl: origin,
@@ -82,14 +122,50 @@ export class McpServerTestHarness {
       MCP_RESOURCE: resource,
       MCP_SCOPES: Object.keys(manifest.scopes).join(','),
       GATEWAY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
-      ...env,
+      ...options.env,
     };
-    const app = await createMcpServerApp(loadMcpServerConfig(manifest.name, serverEnv), definition);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    await app.listen(port, '127.0.0.1');
+    const generic = definition as McpServerDefinition<unknown>;
+    const app = await startApp(manifest, generic, serverEnv, port);
     const signer = createAccessTokenSigner({ issuer, signingKeys, tokenEncryptionKeys: await parseEncryptionKeyRing(secrets.tokenEncryptionKeys) });
-    return new McpServerTestHarness(app, origin, resource, manifest, secrets, signer, idp, jwksServer, redirectUri, dynamo);
+    const harness = new McpServerTestHarness(app, origin, resource, manifest, generic, issuer, serverEnv, secrets, signingKeys, signer, idp, jwksServer, redirectUri, dynamo, relay);
+    harness.countStorageRequests();
+    return harness;
+  }
+
+  /** Another instance of the same server with changed settings (same table, same keys), on a free port. */
+  async startAnotherApp(overrides: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
+    const port = await freePort();
+    const app = await startApp(this.manifest, this.definition, { ...this.env, ...overrides }, port);
+    return { app, url: `http://127.0.0.1:${port}` };
+  }
+
+  /**
+   * Counts every command the server sends to DynamoDB. `DynamoDBDocumentClient.from(client)` shares the client's
+   * middleware stack, so one middleware on `doc` sees document and raw commands alike.
+   */
+  private countStorageRequests(): void {
+    const clients = this.app.get<DynamoClients>(DYNAMO_CLIENTS);
+    clients.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const pk = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues?.[':pk'];
+        if (typeof pk === 'string' && pk.startsWith(KEY_PREFIXES.revocationFeed)) this.feedReads++;
+        else this.storageRequests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countStorageRequests' },
+    );
+  }
+
+  resetStorageRequests(): void {
+    this.storageRequests = [];
+    this.feedReads = 0;
+  }
+
+  /** The gateway's side of the table (what it writes to the revocation feed), on its own client. */
+  gatewayRepositories(): Repositories {
+    const clients = createDynamoClients({ region: 'eu-west-1', endpoint: this.dynamo.endpoint, tableName: this.env['DYNAMODB_TABLE'] as string });
+    this.extraClients.push(clients);
+    return createRepositories(clients);
   }
 
   /** Where the server's RFC 9728 Protected Resource Metadata is (path-suffixed, RFC 9728 §3.1). */
@@ -107,7 +183,8 @@ export class McpServerTestHarness {
       client_id: LOCAL_COGNITO_CLIENT_ID,
       redirect_uri: this.redirectUri,
       response_type: 'code',
-      scope: 'openid email profile',
+      // What the gateway asks Cognito for: the server's scopes too when Cognito is their source (its resource server).
+      scope: ['openid email profile', ...(this.manifest.scopeSource === 'cognito' ? Object.keys(this.manifest.scopes) : [])].join(' '),
       state: 'test-state',
       code_challenge: challenge,
       code_challenge_method: 'S256',
@@ -127,8 +204,8 @@ export class McpServerTestHarness {
     return token;
   }
 
-  /** A gateway access token for `user` (default: every scope of the manifest, audience = this server). */
-  async mint(user: TestUser, options: { scope?: string; audience?: string } = {}): Promise<string> {
+  /** A gateway access token for `user` (default: every scope of the manifest, audience = this server, the gateway's key). */
+  async mint(user: TestUser, options: { scope?: string; audience?: string; signer?: AccessTokenSigner; grantRef?: string } = {}): Promise<string> {
     const minted = await mintAccessToken(
       {
         subject: user.sub,
@@ -136,8 +213,9 @@ export class McpServerTestHarness {
         clientId: 'test-mcp-client',
         scope: options.scope ?? Object.keys(this.manifest.scopes).join(' '),
         cognitoAccessToken: await this.cognitoAccessToken(user),
+        grantRef: options.grantRef,
       },
-      this.signer,
+      options.signer ?? this.signer,
     );
     return minted.token;
   }
@@ -149,11 +227,12 @@ export class McpServerTestHarness {
     return client;
   }
 
-  /** A raw JSON-RPC POST to the endpoint (exact status codes and headers). */
-  post(body: unknown, token?: string): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+  /** A raw JSON-RPC POST to the endpoint (exact status codes and headers); a string is the bearer token. */
+  post(body: unknown, options: string | RawPostOptions = {}): Promise<Response> {
+    const { token, headers: extra, url } = typeof options === 'string' ? { token: options } : options;
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', ...extra };
     if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-    return fetch(this.resource, { method: 'POST', headers, body: JSON.stringify(body) });
+    return fetch(url ?? this.resource, { method: 'POST', headers, body: JSON.stringify(body) });
   }
 
   async stop(): Promise<void> {
@@ -163,8 +242,18 @@ export class McpServerTestHarness {
       this.jwksServer.closeAllConnections();
       this.jwksServer.close(() => resolve());
     });
-    await this.dynamo?.stop();
+    this.extraClients.forEach((c) => c.destroy());
+    await this.storage?.stop();
+    await this.dynamo.stop();
   }
+}
+
+async function startApp(manifest: McpServerManifest, definition: McpServerDefinition<unknown>, env: Record<string, string>, port: number): Promise<NestFastifyApplication> {
+  const app = await createMcpServerApp(loadMcpServerConfig(manifest.name, env), definition);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  await app.listen(port, '127.0.0.1');
+  return app;
 }
 
 /** The gateway's JWKS endpoint, as the server fetches it. */

@@ -164,7 +164,7 @@ describe('single-origin proxy: one origin in front of both services, routed by t
   });
 });
 
-/** An upstream that answers before reading the request body, then closes the connection (as fastify does for 413). */
+/** An upstream that answers before reading the request body, then closes the connection at once (leaving the body unread). */
 async function earlyAnswerer(status: number, headers: Record<string, string>, body: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers });

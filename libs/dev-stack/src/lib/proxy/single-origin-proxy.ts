@@ -22,7 +22,10 @@ import { ROUTES, routeFor, type RouteRule, type RouteService as ServiceName } fr
  *   itself; a body over the proxy's bound is read to its end and answered 413, never cut off mid-upload.
  * - Answers pass through whole: once an instance has started answering, a failure of the request side (an
  *   instance that answers before reading the whole body and closes, e.g. 413 or 401) no longer matters -
- *   the client gets that answer with its body.
+ *   the client gets that answer with its body. An instance that closes with part of the body unread makes TCP reset
+ *   the connection, and the reset can break the proxy's write before the answer was read (RFC 9112 §9.6): nothing
+ *   is left to pass on and the answer is 502, as an ALB's would be: the proxy cannot pass on an answer its connection
+ *   lost. The services must read the rest first (mcp-server-kit `readRefusedBody` does for a 413).
  * - Until {@link SingleOriginProxy.setReady} is called (the local stack calls it once every service is
  *   healthy), and whenever no instance of a service accepts connections, the answer is 503 with
  *   `Retry-After`: the service is not there yet, which is not a bad gateway.
@@ -274,7 +277,9 @@ export async function startSingleOriginProxy(options: SingleOriginProxyOptions):
           upstream.down = true;
         }
         const retry = !res.headersSent && !res.destroyed && (refused || IDEMPOTENT.has(method)) && i + 1 < order.length;
-        log(`${method} ${path} -> ${service} ${upstream.url}: ${code || err.message}${refused ? ' (marked down)' : ''}${retry ? ', retrying on the next instance' : ''}`);
+        // A broken pipe while sending means the instance closed before reading the whole request (RFC 9112 §9.6).
+        const cut = code === 'EPIPE' ? ' (the instance closed before reading the whole request)' : '';
+        log(`${method} ${path} -> ${service} ${upstream.url}: ${code || err.message}${cut}${refused ? ' (marked down)' : ''}${retry ? ', retrying on the next instance' : ''}`);
         if (retry) attempt(i + 1);
         // Every instance refused: none is there (starting, restarting) - 503, as an ALB answers with no healthy target.
         else if (refused && order.every((u) => u.down)) sendUnavailable(res, service);

@@ -13,8 +13,9 @@ export interface McpServerDefinition<Deps> {
   readonly resources?: readonly ResourceDefinition<Deps>[];
   /**
    * What the handlers get besides the caller, built once from the table's repositories. Absent: the server keeps no
-   * state - the kit opens no table client and `/health` checks no table, so its task role needs no table access at all
-   * (infra grants it only the prefixes libs/contracts `TABLE_ACCESS` lists under the server's name).
+   * state of its own - its tools get no repositories and `/health` checks no table (DescribeTable), because its task
+   * role may only read the revocation feed (infra grants the prefixes libs/contracts `TABLE_ACCESS` lists under the
+   * server's name; every server reads the feed, so the kit always opens a table client).
    */
   readonly dependencies?: (repositories: Repositories) => Deps;
 }

@@ -9,6 +9,7 @@ import type { Principal } from '@mcp-cognito/tokens';
 import { McpRequestGate } from '../auth/mcp-request-gate';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from '../app/tokens';
 import { mcpPathOf } from '../http/mcp-path';
+import { readRefusedBody } from '../http/read-refused-body';
 import { OperationScopes } from './operation-scopes';
 import { ProtocolEndpoint } from './protocol-endpoint';
 
@@ -17,17 +18,20 @@ export const MAX_BODY_BYTES = 1_048_576;
 
 /**
  * JSON-RPC answers for what fastify refuses before the endpoint runs (MCP streamable HTTP: a body that is not JSON is
- * a parse error, -32700; one over the limit is 413, as the SDK answers it).
+ * a parse error, -32700; one over the limit is 413, as the SDK answers it). Fastify closes the connection after such an
+ * answer; an oversized body is read to its end first (bounded, {@link readRefusedBody}), or the close would reset the
+ * connection under a sender still writing and it could lose the 413 (RFC 9112 §9.6).
  */
-function refusedByFastify(error: { statusCode?: number; code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+async function refusedByFastify(error: { statusCode?: number; code?: string }, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+  if (tooLarge) await readRefusedBody(request.raw);
   const status = tooLarge ? 413 : (error.statusCode ?? 500) < 500 ? (error.statusCode as number) : 500;
   const [code, message] = tooLarge
     ? [-32000, `Payload Too Large: Request body must not exceed ${MAX_BODY_BYTES} bytes`]
     : status < 500
       ? [-32700, 'Parse error: the request body is not valid JSON']
       : [-32603, 'Internal error'];
-  void reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
+  return reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
 /**
