@@ -139,7 +139,7 @@ describe.each(STAGES)('WAF rate limits (%s)', (stage) => {
   const limits = () => stageConfig(stage, stage === 'prod' ? PROD_OVERRIDES : {}).rateLimits;
 
   it('covers every abusable public endpoint', () => {
-    expect([...new Set(RATE_LIMIT_RULES.map((r) => r.path))].sort()).toEqual(['/authorize', '/callback', '/consent', '/mcp', '/register', '/revoke', '/token']);
+    expect([...new Set(RATE_LIMIT_RULES.map((r) => r.path))].sort()).toEqual(['/account', '/authorize', '/callback', '/consent', '/mcp', '/register', '/revoke', '/token']);
   });
 
   it.each(RATE_LIMIT_RULES.map((r) => [rateRuleName(r), r] as const))('%s: blocks with 429 over the stage limit, scoped to its path, before the managed rules', (name, r) => {

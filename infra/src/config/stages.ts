@@ -48,6 +48,8 @@ export interface RateLimits {
   consent: number;
   revoke: number;
   callback: number;
+  /** `/account*`: the connected-clients page (its sign-ins and its forms). */
+  account: number;
   /** `/mcp` per bearer token (the Authorization header value): one agent session. */
   mcpPerToken: number;
   /** `/mcp` per IP: unauthenticated floods and many tokens from one address (set high: offices share NAT addresses). */
@@ -158,7 +160,7 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
     flowLogTraffic: 'REJECT',
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
-    rateLimits: { register: 100, token: 1000, authorize: 500, consent: 300, revoke: 300, callback: 500, mcpPerToken: 3000, mcpPerIp: 10000 },
+    rateLimits: { register: 100, token: 1000, authorize: 500, consent: 300, revoke: 300, callback: 500, account: 300, mcpPerToken: 3000, mcpPerIp: 10000 },
     alarms: {
       fiveXxPercent: 5,
       p99LatencyMs: { gateway: 2000, tools: 5000 },
@@ -195,7 +197,7 @@ const STAGES: Record<StageName, Omit<StageConfig, 'availabilityZones'> & { avail
     flowLogTraffic: 'ALL',
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
-    rateLimits: { register: 100, token: 2000, authorize: 1000, consent: 600, revoke: 600, callback: 1000, mcpPerToken: 6000, mcpPerIp: 20000 },
+    rateLimits: { register: 100, token: 2000, authorize: 1000, consent: 600, revoke: 600, callback: 1000, account: 600, mcpPerToken: 6000, mcpPerIp: 20000 },
     alarms: {
       fiveXxPercent: 2,
       p99LatencyMs: { gateway: 1500, tools: 5000 },

@@ -128,6 +128,13 @@ export const RATE_LIMIT_RULES: readonly RateLimitRule[] = [
   { name: 'revoke', path: '/revoke', match: 'EXACTLY', key: 'IP', why: 'each revocation may call Cognito upstream' },
   { name: 'callback', path: '/callback', match: 'EXACTLY', key: 'IP', why: 'each callback exchanges a code with Cognito' },
   {
+    name: 'account',
+    path: '/account',
+    match: 'STARTS_WITH',
+    key: 'IP',
+    why: 'the connected-clients page: a visit without a session starts a Cognito sign-in (a pending item), its forms end grants and call Cognito',
+  },
+  {
     name: 'mcpPerToken',
     path: '/mcp',
     match: 'MCP_ENDPOINTS',
