@@ -104,6 +104,22 @@ export function cpuMicroseconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
+/**
+ * Busy time of one core since boot (user, nice, system and steal ticks of its `/proc/stat` line, in
+ * microseconds), or undefined when `cpu` is not a single core. Taken around a measured phase together with the
+ * server's own CPU time, the difference is what OTHER processes ran on the server's core meanwhile: on a shared
+ * machine another job's build or tests landing there inflate the server's CPU per request (the server is
+ * time-sliced: cold caches, fewer requests per event-loop turn) as much as its latency.
+ */
+export function coreBusyMicroseconds(cpu: string): number | undefined {
+  if (!/^\d+$/.test(cpu)) return undefined;
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+  if (line === undefined) return undefined;
+  // irq and softirq time is left out: on loopback most of it is the benchmark's own traffic.
+  const [, user, nice, system, , , , , steal] = line.trim().split(/\s+/).map(Number);
+  return (user + nice + system + (steal ?? 0)) * 10_000;
+}
+
 /** Resident set size in MB (10^6 bytes; VmRSS is in KiB). */
 export function rssMB(pid: number): number {
   const kib = Number.parseInt(procStatus(pid, 'VmRSS') ?? '0', 10);
