@@ -113,11 +113,11 @@ function markdown(report: BenchReport): string {
     for (const r of report.tools.scenarios) {
       const dyn = Object.values(r.dynamoCommands).reduce((a, b) => a + b, 0);
       lines.push(
-        `| ${r.id} | ${r.title} | ${r.load.requestsPerSecond} | ${(r.rounds ?? []).map((x) => `${x.workMicroseconds === undefined ? `${x.requestsPerSecond}` : `${x.requestsPerSecond} (${x.workMicroseconds} us work)`}${contended(x) ? ` (contended: ${x.otherProcessesOnCorePercent} %)` : ''}`).join(', ')} | ${r.cpuMicrosecondsPerRequest} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p90} | ${r.load.latencyMs.p99} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${dyn} | ${r.jwksFetches} | ${r.rssAfterLoadMB} | ${r.serverCpus ?? '?'} |`,
+        `| ${r.id} | ${r.title} | ${r.load.requestsPerSecond} | ${(r.rounds ?? []).map((x) => `${x.workMicroseconds === undefined ? `${x.requestsPerSecond}` : `${x.requestsPerSecond} (${x.workMicroseconds} us work)`}${contended(x) ? ` (contended: ${x.otherProcessesOnCorePercent} % / ${x.otherProcessesOnLoadCorePercent ?? '?'} %)` : ''}`).join(', ')} | ${r.cpuMicrosecondsPerRequest} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p90} | ${r.load.latencyMs.p99} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${dyn} | ${r.jwksFetches} | ${r.rssAfterLoadMB} | ${r.serverCpus ?? '?'} |`,
       );
     }
     lines.push('', 'req/s = all completed requests / all measured seconds over the rounds; server CPU = the server process\'s user + system time over the measured seconds / the requests it completed in them; p50/p90 = average of the rounds; p99 = the worst round.');
-    lines.push(`"contended": other processes used more than ${CONTENDED_PERCENT} % of the server's core during that round (/proc/stat): that round's numbers are the other job's noise.`, '');
+    lines.push(`"contended: a % / b %": other processes used more than ${CONTENDED_PERCENT} % of the server's core (a) or of the load generator's (b) during that round (/proc/stat): that round's numbers are the other job's noise.`, '');
     for (const r of report.tools.scenarios) lines.push(`- (${r.id}) ${r.server}: ${r.notes.join('; ')}.`);
     lines.push(...abComparison(report.tools.scenarios));
   }
@@ -208,10 +208,10 @@ export function writeReport(outDir: string, report: BenchReport): { json: string
  * `BENCH_TOOLS_MAIN_B`: each `b` scenario against its A, round by round (the pair ran back to back): B's server CPU
  * per request / A's, every round's ratio and their median (below 1: B costs less).
  */
-type Round = { cpuMicrosecondsPerRequest?: number; otherProcessesOnCorePercent?: number };
+type Round = { cpuMicrosecondsPerRequest?: number; otherProcessesOnCorePercent?: number; otherProcessesOnLoadCorePercent?: number };
 
 function contended(round: Round | undefined): boolean {
-  return (round?.otherProcessesOnCorePercent ?? 0) > CONTENDED_PERCENT;
+  return (round?.otherProcessesOnCorePercent ?? 0) > CONTENDED_PERCENT || (round?.otherProcessesOnLoadCorePercent ?? 0) > CONTENDED_PERCENT;
 }
 
 function medianOf(values: number[]): number {

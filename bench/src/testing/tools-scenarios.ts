@@ -80,7 +80,7 @@ export interface ScenarioResult {
    */
   cpuMicrosecondsPerRequest: number;
   /** Each round's own numbers (the scenario's `load` combines them). */
-  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number; cpuMicrosecondsPerRequest?: number; otherProcessesOnCorePercent?: number }>;
+  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number; cpuMicrosecondsPerRequest?: number; otherProcessesOnCorePercent?: number; otherProcessesOnLoadCorePercent?: number }>;
 }
 
 /**
@@ -135,7 +135,8 @@ async function sanityCheck(url: string, era: Era, token: string, expectSub: stri
 }
 
 /**
- * A measured round during which other processes used more than this share of the server's core is contended: its
+ * A measured round during which other processes used more than this share of the server's core (or of the load
+ * generator's) is contended: its
  * server CPU per request and latencies say more about the other job than about the server (bench/README.md).
  */
 export const CONTENDED_PERCENT = 5;
@@ -320,7 +321,7 @@ export async function runToolsScenarios(
   // not just one, so the ratios within a run stay fair. Each round: fresh server, warm-up, measure.
   const rounds = Math.max(1, settings.rounds);
   const perRoundSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
-  type Collected = ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined>; roundCpu: Array<{ used: number; requests: number; otherOnCore?: number }> };
+  type Collected = ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined>; roundCpu: Array<{ used: number; requests: number; otherOnCore?: number; otherOnLoadCore?: number }> };
   const collected = new Map<ScenarioId, Collected>();
   for (let round = 1; round <= rounds; round++) {
     for (const spec of chosen) {
@@ -343,6 +344,10 @@ export async function runToolsScenarios(
         let cpuUsed = 0;
         let coreStart: number | undefined;
         let coreUsed: number | undefined;
+        let loadCoreStart: number | undefined;
+        let loadCoreUsed: number | undefined;
+        let harnessStart = 0;
+        let harnessUsed = 0;
         let measuredFrom = 0;
         let measuredMicroseconds = 0;
         const load = await measure(
@@ -360,18 +365,28 @@ export async function runToolsScenarios(
             before: () => {
               cpuStart = cpuMicroseconds(server.pid);
               coreStart = coreBusyMicroseconds(settings.serverCpu);
+              loadCoreStart = coreBusyMicroseconds(settings.loadCpu);
+              harnessStart = cpuMicroseconds(process.pid);
               measuredFrom = performance.now();
             },
             after: () => {
               cpuUsed = cpuMicroseconds(server.pid) - cpuStart;
               const coreNow = coreBusyMicroseconds(settings.serverCpu);
               coreUsed = coreNow === undefined || coreStart === undefined ? undefined : coreNow - coreStart;
+              const loadCoreNow = coreBusyMicroseconds(settings.loadCpu);
+              loadCoreUsed = loadCoreNow === undefined || loadCoreStart === undefined ? undefined : loadCoreNow - loadCoreStart;
+              harnessUsed = cpuMicroseconds(process.pid) - harnessStart;
               measuredMicroseconds = (performance.now() - measuredFrom) * 1000;
             },
           },
         );
-        // What other processes ran on the server's core while it was measured (10 ms tick resolution).
-        const otherOnCore = coreUsed === undefined || measuredMicroseconds <= 0 ? undefined : Math.max(0, Math.round(((coreUsed - cpuUsed) / measuredMicroseconds) * 1000) / 10);
+        // What other processes ran on the server's core, and on the load generator's (this process's), while it was
+        // measured (10 ms tick resolution): a starved load generator sends fewer requests per server turn, which
+        // also raises the server's CPU per request.
+        const share = (used: number | undefined, own: number) => (used === undefined || measuredMicroseconds <= 0 ? undefined : Math.max(0, Math.round(((used - own) / measuredMicroseconds) * 1000) / 10));
+        const otherOnCore = share(coreUsed, cpuUsed);
+        const otherOnLoadCore = share(loadCoreUsed, harnessUsed);
+        const contendedRound = (otherOnCore ?? 0) > CONTENDED_PERCENT || (otherOnLoadCore ?? 0) > CONTENDED_PERCENT;
         const previous = collected.get(spec.id);
         const dynamoCommands = { ...(previous?.dynamoCommands ?? {}) };
         for (const [op, count] of Object.entries(dynamo.snapshot())) dynamoCommands[op] = (dynamoCommands[op] ?? 0) + count;
@@ -381,7 +396,7 @@ export async function runToolsScenarios(
         };
         const roundLoads = [...(previous?.roundLoads ?? []), load];
         const roundWork = [...(previous?.roundWork ?? []), workMicroseconds];
-        const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests, otherOnCore }];
+        const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests, otherOnCore, otherOnLoadCore }];
         collected.set(spec.id, {
           id: spec.id,
           era: spec.era,
@@ -403,7 +418,7 @@ export async function runToolsScenarios(
         log(
           `  ${load.requestsPerSecond} req/s, server CPU ${perRequest([{ used: cpuUsed, requests: load.totalRequests }])} us/request, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}, ` +
             `DynamoDB ${dynamo.total()}, server CPUs ${procStatus(server.pid, 'Cpus_allowed_list')}` +
-            (otherOnCore === undefined ? '' : `, other processes on its core ${otherOnCore} %${otherOnCore > CONTENDED_PERCENT ? ' (CONTENDED: this round is noise)' : ''}`),
+            (otherOnCore === undefined ? '' : `, other processes on its core ${otherOnCore} %, on the load generator's ${otherOnLoadCore ?? '?'} %${contendedRound ? ' (CONTENDED: this round is noise)' : ''}`),
         );
       } finally {
         await server.stop();
@@ -421,6 +436,7 @@ export async function runToolsScenarios(
         workMicroseconds: roundWork[i],
         cpuMicrosecondsPerRequest: perRequest(roundCpu.slice(i, i + 1)),
         otherProcessesOnCorePercent: roundCpu[i]?.otherOnCore,
+        otherProcessesOnLoadCorePercent: roundCpu[i]?.otherOnLoadCore,
       })),
     };
   });
