@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -102,6 +102,43 @@ export function cpuMicroseconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/**
+ * Busy time of one core since boot (user, nice, system and steal ticks of its `/proc/stat` line, its ksoftirqd
+ * thread's time taken out, in
+ * microseconds), or undefined when `cpu` is not a single core. Taken around a measured phase together with the
+ * server's own CPU time, the difference is what OTHER processes ran on the server's core meanwhile: on a shared
+ * machine another job's build or tests landing there inflate the server's CPU per request (the server is
+ * time-sliced: cold caches, fewer requests per event-loop turn) as much as its latency.
+ */
+export function coreBusyMicroseconds(cpu: string): number | undefined {
+  if (!/^\d+$/.test(cpu)) return undefined;
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+  if (line === undefined) return undefined;
+  // Interrupt time and the core's ksoftirqd thread are left out: on loopback they carry the benchmark's own traffic.
+  const [, user, nice, system, , , , , steal] = line.trim().split(/\s+/).map(Number);
+  return (user + nice + system + (steal ?? 0)) * 10_000 - softirqThreadMicroseconds(cpu);
+}
+
+const softirqThreads = new Map<string, number | undefined>();
+
+/** CPU time of the core's `ksoftirqd/<cpu>` kernel thread (0 when there is none). */
+function softirqThreadMicroseconds(cpu: string): number {
+  if (!softirqThreads.has(cpu)) {
+    const pid = readdirSync('/proc').find((entry) => /^\d+$/.test(entry) && readProc(`/proc/${entry}/comm`)?.trim() === `ksoftirqd/${cpu}`);
+    softirqThreads.set(cpu, pid === undefined ? undefined : Number(pid));
+  }
+  const pid = softirqThreads.get(cpu);
+  return pid === undefined ? 0 : cpuMicroseconds(pid);
+}
+
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resident set size in MB (10^6 bytes; VmRSS is in KiB). */

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayBenchResult } from './gateway-bench';
 import type { StartupResult } from './startup';
-import type { FeedCost, ScenarioResult } from './tools-scenarios';
+import { CONTENDED_PERCENT, type FeedCost, type ScenarioResult } from './tools-scenarios';
 
 export interface TargetCheck {
   id: string;
@@ -113,11 +113,13 @@ function markdown(report: BenchReport): string {
     for (const r of report.tools.scenarios) {
       const dyn = Object.values(r.dynamoCommands).reduce((a, b) => a + b, 0);
       lines.push(
-        `| ${r.id} | ${r.title} | ${r.load.requestsPerSecond} | ${(r.rounds ?? []).map((x) => (x.workMicroseconds === undefined ? `${x.requestsPerSecond}` : `${x.requestsPerSecond} (${x.workMicroseconds} us work)`)).join(', ')} | ${r.cpuMicrosecondsPerRequest} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p90} | ${r.load.latencyMs.p99} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${dyn} | ${r.jwksFetches} | ${r.rssAfterLoadMB} | ${r.serverCpus ?? '?'} |`,
+        `| ${r.id} | ${r.title} | ${r.load.requestsPerSecond} | ${(r.rounds ?? []).map((x) => `${x.workMicroseconds === undefined ? `${x.requestsPerSecond}` : `${x.requestsPerSecond} (${x.workMicroseconds} us work)`}${contended(x) ? ` (contended: ${x.otherProcessesOnCorePercent} % / ${x.otherProcessesOnLoadCorePercent ?? '?'} %)` : ''}`).join(', ')} | ${r.cpuMicrosecondsPerRequest} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p90} | ${r.load.latencyMs.p99} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${dyn} | ${r.jwksFetches} | ${r.rssAfterLoadMB} | ${r.serverCpus ?? '?'} |`,
       );
     }
-    lines.push('', 'req/s = all completed requests / all measured seconds over the rounds; server CPU = the server process\'s user + system time over the measured seconds / the requests it completed in them; p50/p90 = average of the rounds; p99 = the worst round.', '');
+    lines.push('', 'req/s = all completed requests / all measured seconds over the rounds; server CPU = the server process\'s user + system time over the measured seconds / the requests it completed in them; p50/p90 = average of the rounds; p99 = the worst round.');
+    lines.push(`"contended: a % / b %": other processes used more than ${CONTENDED_PERCENT} % of the server's core (a) or of the load generator's (b) during that round (/proc/stat): that round's numbers are the other job's noise.`, '');
     for (const r of report.tools.scenarios) lines.push(`- (${r.id}) ${r.server}: ${r.notes.join('; ')}.`);
+    lines.push(...abComparison(report.tools.scenarios));
   }
   if (report.gateway) {
     const g = report.gateway;
@@ -200,4 +202,47 @@ export function writeReport(outDir: string, report: BenchReport): { json: string
   writeFileSync(files.md, markdown(report));
   writeFileSync(files.svg, svg(report));
   return files;
+}
+
+/**
+ * `BENCH_TOOLS_MAIN_B`: each `b` scenario against its A, round by round (the pair ran back to back): B's server CPU
+ * per request / A's, every round's ratio and their median (below 1: B costs less).
+ */
+type Round = { cpuMicrosecondsPerRequest?: number; otherProcessesOnCorePercent?: number; otherProcessesOnLoadCorePercent?: number };
+
+function contended(round: Round | undefined): boolean {
+  return (round?.otherProcessesOnCorePercent ?? 0) > CONTENDED_PERCENT || (round?.otherProcessesOnLoadCorePercent ?? 0) > CONTENDED_PERCENT;
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+}
+
+/**
+ * `BENCH_TOOLS_MAIN_B`: each `b` scenario against its A, round by round (the pair ran back to back): B's server CPU
+ * per request / A's, every round's ratio (`*`: either side contended) and the median of the uncontended ones (below
+ * 1: B costs less).
+ */
+function abComparison(scenarios: ReadonlyArray<{ id: string; cpuMicrosecondsPerRequest: number; rounds?: Round[] }>): string[] {
+  const pairs = scenarios.filter((b) => b.id.endsWith('b')).map((b) => [scenarios.find((a) => a.id === b.id.slice(0, -1)), b] as const);
+  const lines: string[] = [];
+  for (const [a, b] of pairs) {
+    if (a === undefined) continue;
+    const rounds = (b.rounds ?? []).map((r, i) => ({ ratio: (r.cpuMicrosecondsPerRequest ?? NaN) / (a.rounds?.[i]?.cpuMicrosecondsPerRequest ?? NaN), noisy: contended(r) || contended(a.rounds?.[i]) }));
+    const clean = rounds.filter((r) => !r.noisy && Number.isFinite(r.ratio)).map((r) => r.ratio);
+    const cleanCpu = (x: { rounds?: Round[] }) => medianOf((x.rounds ?? []).filter((r, i) => !rounds[i]?.noisy).map((r) => r.cpuMicrosecondsPerRequest ?? NaN));
+    lines.push(
+      `| ${a.id} vs ${b.id} | ${cleanCpu(a).toFixed(1)} | ${cleanCpu(b).toFixed(1)} | ${rounds.map((r) => `${r.ratio.toFixed(3)}${r.noisy ? '*' : ''}`).join(', ')} | ${medianOf(clean).toFixed(3)} (${clean.length} rounds) |`,
+    );
+  }
+  if (lines.length === 0) return [];
+  return [
+    '',
+    '## A/B (BENCH_TOOLS_MAIN_B): server CPU per request, B / A round by round',
+    '',
+    '| pair | A us/req (median, uncontended rounds) | B us/req (same) | B / A per round (* contended) | median of uncontended rounds |',
+    '|---|---|---|---|---|',
+    ...lines,
+  ];
 }

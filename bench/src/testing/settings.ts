@@ -21,6 +21,8 @@ export interface BenchSettings {
   cpuProfile: boolean;
   /** The mcp-tools build under test (A/B against a candidate build); default dist/apps/mcp-tools/main.js. */
   toolsMain: string;
+  /** `BENCH_TOOLS_MAIN_B`: a second mcp-tools build; scenarios 1-3 and 1m-3m then also run on it as `1b` ... `3mb`. */
+  toolsMainB?: string;
   /** Extra node flags for the mcp-tools processes of scenarios 1-3 (e.g. GC tuning experiments). */
   toolsNodeArgs: string[];
   sections: Set<string>;
@@ -58,6 +60,7 @@ export function loadSettings(argv: string[]): BenchSettings {
     logLevel: process.env['BENCH_LOG_LEVEL'] ?? 'info',
     cpuProfile: process.env['BENCH_CPU_PROF'] === '1',
     toolsMain: process.env['BENCH_TOOLS_MAIN'] ?? join(root, 'dist/apps/mcp-tools/main.js'),
+    toolsMainB: process.env['BENCH_TOOLS_MAIN_B'] || undefined,
     toolsNodeArgs: (process.env['BENCH_TOOLS_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
     sections: new Set((process.env['BENCH_ONLY'] ?? 'tools,gateway,startup').split(',').map((s) => s.trim())),
     quick,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { buildServiceEnvironments, freePort, type DevSecrets } from '@mcp-cognito/dev-stack';
 import type { CountingDynamo } from './counting-dynamo';
 import { measure, type LoadResult } from './load';
-import { cpuMicroseconds, probe, procStatus, rssMB, spawnPinned, type PinnedProcess } from './processes';
+import { coreBusyMicroseconds, cpuMicroseconds, probe, procStatus, rssMB, spawnPinned, type PinnedProcess } from './processes';
 import type { BenchSettings } from './settings';
 import type { BenchUser, TokenFactory } from './token-factory';
 
@@ -42,7 +42,9 @@ export const WHOAMI_REQUEST: Record<Era, { headers: Record<string, string>; body
  * Scenario ids: 1-6 send the 2025-11-25 request; an `m` suffix marks the same scenario with the 2026-07-28
  * ("modern") request. 4 is the v1 SDK's reference pattern, 4m the v2 SDK's.
  */
-export type ScenarioId = '1' | '2' | '3' | '1m' | '2m' | '3m' | '4' | '4m' | '5' | '6';
+export type ScenarioId = '1' | '2' | '3' | '1m' | '2m' | '3m' | '4' | '4m' | '5' | '6' | `${OwnScenario}b`;
+/** The scenarios of mcp-tools itself; with `BENCH_TOOLS_MAIN_B` each also runs on the second build, id + `b`. */
+type OwnScenario = '1' | '2' | '3' | '1m' | '2m' | '3m';
 export type ScenarioKey =
   | 'auth-replaced'
   | 'one-token'
@@ -53,7 +55,8 @@ export type ScenarioKey =
   | 'sdk-reference'
   | 'sdk-v2-reference'
   | 'bare-node-http'
-  | 'latency-floor';
+  | 'latency-floor'
+  | `${'auth-replaced' | 'one-token' | 'token-per-request'}${'' | '-2026'}-b`;
 
 export interface ScenarioResult {
   id: ScenarioId;
@@ -77,7 +80,7 @@ export interface ScenarioResult {
    */
   cpuMicrosecondsPerRequest: number;
   /** Each round's own numbers (the scenario's `load` combines them). */
-  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number; cpuMicrosecondsPerRequest?: number }>;
+  rounds?: Array<{ requestsPerSecond: number; p50: number; p99: number; workMicroseconds?: number; cpuMicrosecondsPerRequest?: number; otherProcessesOnCorePercent?: number; otherProcessesOnLoadCorePercent?: number }>;
 }
 
 /**
@@ -110,6 +113,8 @@ interface ScenarioSpec {
   title: string;
   server: string;
   start: () => Promise<PinnedProcess>;
+  /** mcp-tools scenarios: the same server started from another build (`BENCH_TOOLS_MAIN_B`). */
+  startBuild?: (main: string) => () => Promise<PinnedProcess>;
   tokens: readonly string[];
   /** What the sanity request must answer in its whoami `sub`. */
   expectSub: (token: string) => string | undefined;
@@ -128,6 +133,13 @@ async function sanityCheck(url: string, era: Era, token: string, expectSub: stri
   if (!inner) throw new Error(`sanity request to ${url}: no tool result in ${text.slice(0, 300)}`);
   if (expectSub !== undefined && !inner.includes(expectSub)) throw new Error(`sanity request to ${url}: expected sub ${expectSub} in ${inner}`);
 }
+
+/**
+ * A measured round during which other processes used more than this share of the server's core (or of the load
+ * generator's) is contended: its
+ * server CPU per request and latencies say more about the other job than about the server (bench/README.md).
+ */
+export const CONTENDED_PERCENT = 5;
 
 export interface ToolsBenchContext {
   settings: BenchSettings;
@@ -177,13 +189,12 @@ export async function runToolsScenarios(
     settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(settings.outDir, 'profiles')}`, `--cpu-prof-name=${key}.cpuprofile`] : [];
   const profileEnv: Record<string, string> = settings.cpuProfile ? { BENCH_EXIT_ON_SIGTERM: '1' } : {};
   const preload = ['-r', join(settings.root, 'dist/bench/preload.js')];
-  const toolsMain = settings.toolsMain;
-  const tools = (key: string, extraEnv: Record<string, string>) => () =>
+  const tools = (key: string, extraEnv: Record<string, string>, main = settings.toolsMain) => () =>
     spawnPinned({
       name: `mcp-tools (${key})`,
       cpu: settings.serverCpu,
       nodeArgs: [...settings.toolsNodeArgs, ...preload, ...profileArgs(key)],
-      main: toolsMain,
+      main,
       env: { ...toolsEnv, ...profileEnv, ...extraEnv },
       healthUrl,
     });
@@ -202,6 +213,7 @@ export async function runToolsScenarios(
         title: `mcp-tools, authentication replaced (fixed principal), ${era} request`,
         server: 'mcp-tools build + bench preload overriding the ACCESS_TOKEN_VERIFIER provider',
         start: tools(`auth-replaced${suffix}`, { BENCH_OVERRIDE_AUTH: '1' }),
+        startBuild: (main) => tools(`auth-replaced${suffix}-b`, { BENCH_OVERRIDE_AUTH: '1' }, main),
         tokens: [busy.token],
         expectSub: () => '00000000-0000-4000-8000-000000000001',
         notes: ['the request gate still runs (Origin, bearer parsing); only verify() returns a fixed principal'],
@@ -213,6 +225,7 @@ export async function runToolsScenarios(
         title: `mcp-tools, one valid token repeated (busy client), ${era} request`,
         server: 'mcp-tools build (default TOKEN_CACHE_MAX_ENTRIES=10000)',
         start: tools(`one-token${suffix}`, {}),
+        startBuild: (main) => tools(`one-token${suffix}-b`, {}, main),
         tokens: [busy.token],
         expectSub: (t) => bySub.get(t),
         notes: ['first request verifies fully; later ones hit the verified-token cache (SHA-256 + map lookup)'],
@@ -224,6 +237,7 @@ export async function runToolsScenarios(
         title: `mcp-tools, a different valid token per request (${users.length} users), ${era} request`,
         server: 'mcp-tools build with TOKEN_CACHE_MAX_ENTRIES=0',
         start: tools(`token-per-request${suffix}`, { TOKEN_CACHE_MAX_ENTRIES: '0' }),
+        startBuild: (main) => tools(`token-per-request${suffix}-b`, { TOKEN_CACHE_MAX_ENTRIES: '0' }, main),
         tokens: users.map((u) => u.token),
         expectSub: (t) => bySub.get(t),
         notes: [
@@ -253,9 +267,19 @@ export async function runToolsScenarios(
     notes,
   });
 
+  // A/B of two builds (BENCH_TOOLS_MAIN_B): the same scenarios on the second build, ids `1b` ... `3mb`. Listed in
+  // BENCH_SCENARIOS next to their A (`2,2b,2m,2mb`) and run in several rounds, each pair runs back to back on the
+  // same machine minute: the per-round ratio of server CPU per request is the comparison to read.
+  const secondBuild = (spec: ScenarioSpec): ScenarioSpec[] => {
+    const mainB = settings.toolsMainB;
+    if (mainB === undefined || spec.startBuild === undefined) return [];
+    const key = `${spec.key}-b` as ScenarioKey;
+    return [{ ...spec, id: `${spec.id}b` as ScenarioId, key, title: `${spec.title} [B: ${mainB}]`, server: `${spec.server} [B: ${mainB}]`, start: spec.startBuild(mainB) }];
+  };
+  const own = [...ours('2025-11-25'), ...ours('2026-07-28')];
   const specs: ScenarioSpec[] = [
-    ...ours('2025-11-25'),
-    ...ours('2026-07-28'),
+    ...own,
+    ...own.flatMap(secondBuild),
     reference('4', 'sdk-reference', '2025-11-25', 'MCP SDK v1: Express + requireBearerAuth (jose jwtVerify), new server per request', 'sdk-reference', [
       'verifies only the gateway JWT (ES256) on every request, no Cognito layer, no cache; no request logging',
     ]),
@@ -297,7 +321,7 @@ export async function runToolsScenarios(
   // not just one, so the ratios within a run stay fair. Each round: fresh server, warm-up, measure.
   const rounds = Math.max(1, settings.rounds);
   const perRoundSeconds = Math.max(1, Math.round(settings.durationSeconds / rounds));
-  type Collected = ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined>; roundCpu: Array<{ used: number; requests: number }> };
+  type Collected = ScenarioResult & { roundLoads: LoadResult[]; roundWork: Array<number | undefined>; roundCpu: Array<{ used: number; requests: number; otherOnCore?: number; otherOnLoadCore?: number }> };
   const collected = new Map<ScenarioId, Collected>();
   for (let round = 1; round <= rounds; round++) {
     for (const spec of chosen) {
@@ -318,6 +342,14 @@ export async function runToolsScenarios(
         const jwksBefore = factory.jwksHits();
         let cpuStart = 0;
         let cpuUsed = 0;
+        let coreStart: number | undefined;
+        let coreUsed: number | undefined;
+        let loadCoreStart: number | undefined;
+        let loadCoreUsed: number | undefined;
+        let harnessStart = 0;
+        let harnessUsed = 0;
+        let measuredFrom = 0;
+        let measuredMicroseconds = 0;
         const load = await measure(
           {
             url: mcpUrl,
@@ -329,8 +361,32 @@ export async function runToolsScenarios(
           },
           settings.warmupSeconds,
           perRoundSeconds,
-          { before: () => (cpuStart = cpuMicroseconds(server.pid)), after: () => (cpuUsed = cpuMicroseconds(server.pid) - cpuStart) },
+          {
+            before: () => {
+              cpuStart = cpuMicroseconds(server.pid);
+              coreStart = coreBusyMicroseconds(settings.serverCpu);
+              loadCoreStart = coreBusyMicroseconds(settings.loadCpu);
+              harnessStart = cpuMicroseconds(process.pid);
+              measuredFrom = performance.now();
+            },
+            after: () => {
+              cpuUsed = cpuMicroseconds(server.pid) - cpuStart;
+              const coreNow = coreBusyMicroseconds(settings.serverCpu);
+              coreUsed = coreNow === undefined || coreStart === undefined ? undefined : coreNow - coreStart;
+              const loadCoreNow = coreBusyMicroseconds(settings.loadCpu);
+              loadCoreUsed = loadCoreNow === undefined || loadCoreStart === undefined ? undefined : loadCoreNow - loadCoreStart;
+              harnessUsed = cpuMicroseconds(process.pid) - harnessStart;
+              measuredMicroseconds = (performance.now() - measuredFrom) * 1000;
+            },
+          },
         );
+        // What other processes ran on the server's core, and on the load generator's (this process's), while it was
+        // measured (10 ms tick resolution): a starved load generator sends fewer requests per server turn, which
+        // also raises the server's CPU per request.
+        const share = (used: number | undefined, own: number) => (used === undefined || measuredMicroseconds <= 0 ? undefined : Math.max(0, Math.round(((used - own) / measuredMicroseconds) * 1000) / 10));
+        const otherOnCore = share(coreUsed, cpuUsed);
+        const otherOnLoadCore = share(loadCoreUsed, harnessUsed);
+        const contendedRound = (otherOnCore ?? 0) > CONTENDED_PERCENT || (otherOnLoadCore ?? 0) > CONTENDED_PERCENT;
         const previous = collected.get(spec.id);
         const dynamoCommands = { ...(previous?.dynamoCommands ?? {}) };
         for (const [op, count] of Object.entries(dynamo.snapshot())) dynamoCommands[op] = (dynamoCommands[op] ?? 0) + count;
@@ -340,7 +396,7 @@ export async function runToolsScenarios(
         };
         const roundLoads = [...(previous?.roundLoads ?? []), load];
         const roundWork = [...(previous?.roundWork ?? []), workMicroseconds];
-        const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests }];
+        const roundCpu = [...(previous?.roundCpu ?? []), { used: cpuUsed, requests: load.totalRequests, otherOnCore, otherOnLoadCore }];
         collected.set(spec.id, {
           id: spec.id,
           era: spec.era,
@@ -361,7 +417,8 @@ export async function runToolsScenarios(
         });
         log(
           `  ${load.requestsPerSecond} req/s, server CPU ${perRequest([{ used: cpuUsed, requests: load.totalRequests }])} us/request, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}, ` +
-            `DynamoDB ${dynamo.total()}, server CPUs ${procStatus(server.pid, 'Cpus_allowed_list')}`,
+            `DynamoDB ${dynamo.total()}, server CPUs ${procStatus(server.pid, 'Cpus_allowed_list')}` +
+            (otherOnCore === undefined ? '' : `, other processes on its core ${otherOnCore} %, on the load generator's ${otherOnLoadCore ?? '?'} %${contendedRound ? ' (CONTENDED: this round is noise)' : ''}`),
         );
       } finally {
         await server.stop();
@@ -378,6 +435,8 @@ export async function runToolsScenarios(
         p99: l.latencyMs.p99,
         workMicroseconds: roundWork[i],
         cpuMicrosecondsPerRequest: perRequest(roundCpu.slice(i, i + 1)),
+        otherProcessesOnCorePercent: roundCpu[i]?.otherOnCore,
+        otherProcessesOnLoadCorePercent: roundCpu[i]?.otherOnLoadCore,
       })),
     };
   });

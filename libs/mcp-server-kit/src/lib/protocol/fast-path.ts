@@ -1,4 +1,4 @@
-import { SUPPORTED_PROTOCOL_VERSIONS, isJSONRPCRequest, type InboundClassificationOutcome } from '@modelcontextprotocol/server';
+import { SUPPORTED_PROTOCOL_VERSIONS, type InboundClassificationOutcome, type JSONRPCRequest } from '@modelcontextprotocol/server';
 
 /** The protocol revision this endpoint serves in its stateless, per-request form. */
 export const MODERN_REVISION = '2026-07-28';
@@ -44,9 +44,13 @@ export function isRoutineModernRequest(outcome: InboundClassificationOutcome, he
 /**
  * A 2025-era request the long-lived legacy server answers: one JSON-RPC request (not the handshake, not a batch)
  * of a routine method, from a client that accepts both answer types and names a version the SDK supports (or none).
+ *
+ * `request` must already be known to be a JSON-RPC request: the SDK's classification only says `no-claim` for a body
+ * that passed its `isJSONRPCRequest` (the batch path filters with it too). Parsing it again here was a second zod
+ * parse per call (bench/README.md, fourth pass).
  */
-export function isRoutineLegacyRequest(outcome: InboundClassificationOutcome, body: unknown, headers: RequestHeaders): boolean {
-  if (outcome.kind !== 'legacy' || outcome.reason !== 'no-claim' || !isJSONRPCRequest(body) || !LEGACY_ROUTINE.has(body.method)) return false;
+export function isRoutineLegacyRequest(outcome: InboundClassificationOutcome, request: JSONRPCRequest, headers: RequestHeaders): boolean {
+  if (outcome.kind !== 'legacy' || outcome.reason !== 'no-claim' || !LEGACY_ROUTINE.has(request.method)) return false;
   const version = headers['mcp-protocol-version'];
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
   const accept = headers.accept ?? '';

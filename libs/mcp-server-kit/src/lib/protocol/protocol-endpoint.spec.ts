@@ -13,6 +13,8 @@ const principal = (sub: string): Principal =>
 const auth = (sub = 'alice'): AuthInfo => ({ token: `jti-${sub}`, clientId: 'c', scopes: ['s/read'], extra: { principal: principal(sub) } });
 
 let slowStarted = 0;
+/** What the `late` tool saw when it first read its signal, after the deadline had passed. */
+let lateSignal: { aborted: boolean; reason: unknown } | undefined;
 const spec: McpServerSpec<{ greeting: string }> = {
   info: { name: 'kit-test', version: '1.2.3' },
   dependencies: { greeting: 'hello' },
@@ -30,6 +32,18 @@ const spec: McpServerSpec<{ greeting: string }> = {
           slowStarted++;
           signal.addEventListener('abort', () => reject(new Error('aborted')));
         }),
+    }),
+    defineTool({
+      name: 'late',
+      title: 'Late',
+      description: 'reads its signal only after the deadline',
+      requiredScopes: [],
+      inputSchema: z.strictObject({}),
+      handler: async (_i, ctx) => {
+        await new Promise((r) => setTimeout(r, 450));
+        lateSignal = { aborted: ctx.signal.aborted, reason: ctx.signal.reason };
+        return jsonResult({});
+      },
     }),
     defineTool({ name: 'broken', title: 'Broken', description: 'throws', requiredScopes: [], inputSchema: z.strictObject({}), handler: async () => { throw new Error('secret internal detail'); } }),
   ],
@@ -97,7 +111,7 @@ describe('one MCP endpoint, both protocol revisions (2025-11-25 and 2026-07-28) 
     it('caching: tools/list is public for a while, resources/list (the caller\'s own items) is private and not kept', async () => {
       const tools = await send(modern('tools/list'));
       expect(tools.json?.['result']).toMatchObject({ cacheScope: 'public', ttlMs: 300_000 });
-      expect(tools.json?.['result']['tools'].map((t: { name: string }) => t.name)).toEqual(['whoami', 'slow', 'broken']);
+      expect(tools.json?.['result']['tools'].map((t: { name: string }) => t.name)).toEqual(['whoami', 'slow', 'late', 'broken']);
       const resources = await send(modern('resources/list'));
       expect(resources.json?.['result']).toMatchObject({ cacheScope: 'private', ttlMs: 0, resources: [{ uri: 'item://alice' }] });
       const read = await send(modern('resources/read', { uri: 'item://a' }));
@@ -221,6 +235,21 @@ describe('one MCP endpoint, both protocol revisions (2025-11-25 and 2026-07-28) 
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ id: 'slow-1', result: { isError: true, content: [{ type: 'text', text: 'slow did not finish within 300 ms; try again later' }] } });
       expect(endpoint.inFlight).toBe(0);
+    });
+
+    it('a handler that reads its signal only after the deadline gets it already aborted, with the deadline as reason', async () => {
+      lateSignal = undefined;
+      const res = await send(legacy('tools/call', { name: 'late', arguments: {} }, 'late-1'));
+      expect(res.json).toMatchObject({ id: 'late-1', result: { isError: true, content: [{ type: 'text', text: 'late did not finish within 300 ms; try again later' }] } });
+      // The handler reads its signal 150 ms after the deadline answered.
+      const readLate = (): typeof lateSignal => lateSignal;
+      let seen = readLate();
+      while (seen === undefined) {
+        await new Promise((r) => setTimeout(r, 10));
+        seen = readLate();
+      }
+      expect(seen.aborted).toBe(true);
+      expect(String(seen.reason)).toContain('late did not finish within 300 ms');
     });
 
     it('a client that goes away cancels its call (the handler signal is aborted), and nothing is left in flight', async () => {

@@ -28,7 +28,7 @@ export interface EndpointRequest {
 /** The HTTP answer; the caller copies it onto its response. */
 export interface EndpointAnswer {
   status: number;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   body?: string;
   /** An SSE stream (`text/event-stream`), passed through as it comes (e.g. `subscriptions/listen`); cancel it when the client goes away. */
   stream?: ReadableStream<Uint8Array>;
@@ -45,7 +45,8 @@ export interface ProtocolEndpointOptions {
   onFastPathUnavailable?: (era: 'modern' | 'legacy', reason: string) => void;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+/** Shared by every answer: the caller copies headers onto its response and never changes this object. */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
 
 function jsonRpcError(status: number, code: number, message: string, id: JSONRPCResponse['id'] | null = null): EndpointAnswer {
   return { status, headers: { ...JSON_HEADERS, ...(status === 405 ? { allow: 'POST' } : {}) }, body: JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }) };
@@ -139,7 +140,8 @@ export class ProtocolEndpoint {
     }
     if (outcome.kind === 'legacy') {
       if (Array.isArray(req.body)) return this.batch(req, headers);
-      if (this.fastLegacy && isRoutineLegacyRequest(outcome, req.body, headers)) return this.answer(this.legacy, req.body as JSONRPCRequest, { authInfo: req.authInfo }, req);
+      // A `no-claim` outcome means the SDK found the body to be one JSON-RPC request (not a batch, not a notification).
+      if (this.fastLegacy && isRoutineLegacyRequest(outcome, req.body as JSONRPCRequest, headers)) return this.answer(this.legacy, req.body as JSONRPCRequest, { authInfo: req.authInfo }, req);
       return this.legacyPerRequest(req);
     }
     return this.fromResponse(await this.modernHandler.fetch(this.request(req.headers), { parsedBody: req.body, authInfo: req.authInfo }));
@@ -158,7 +160,7 @@ export class ProtocolEndpoint {
     });
     const { response, status } = await transport.exchange(request, extra, (id) => (internalId = id));
     answered = true;
-    return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(response) };
+    return { status, headers: JSON_HEADERS, body: JSON.stringify(response) };
   }
 
   /**
@@ -187,7 +189,7 @@ export class ProtocolEndpoint {
         bytes <= MAX_BATCH_RESPONSE_BYTES ? single : ({ jsonrpc: '2.0', id: request.id, error: { code: -32603, message: 'The batch answer is too large: send this request on its own' } } as JSONRPCResponse),
       );
     }
-    return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(responses) };
+    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(responses) };
   }
 
   /** 2025-era serving as the SDK documents it, one server per request, answering JSON (as every 2025 client accepts). */

@@ -130,20 +130,34 @@ async function runTool<Deps>(spec: McpServerSpec<Deps>, tool: ToolDefinition<Dep
   if (scopesOutside(tool.requiredScopes, principal.scopes).length > 0) return toolError('Insufficient scope');
   spec.onToolCall?.(tool.name);
   // One signal for the handler: the call's deadline, or the client going away (the protocol aborts its own signal).
-  const call = new AbortController();
-  const cancelled = () => call.abort(ctx.mcpReq.signal.reason);
-  ctx.mcpReq.signal.addEventListener('abort', cancelled, { once: true });
+  // Made when the handler first reads `signal`: a controller plus a listener on the protocol's signal is per-call
+  // work that a handler which never looks at it (whoami) need not pay (bench/README.md, fourth pass). Read late, it
+  // is born aborted when the deadline has passed or the client has gone.
+  const request = ctx.mcpReq.signal;
+  let call: AbortController | undefined;
+  let passed: ToolDeadlinePassed | undefined;
+  const cancelled = () => call?.abort(request.reason);
+  const signal = (): AbortSignal => {
+    if (call === undefined) {
+      call = new AbortController();
+      if (passed !== undefined) call.abort(passed);
+      else if (request.aborted) call.abort(request.reason);
+      else request.addEventListener('abort', cancelled, { once: true });
+    }
+    return call.signal;
+  };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new ToolDeadlinePassed(`${tool.name} did not finish within ${duration(spec.toolCallTimeoutMs)}; try again later`);
+      passed = new ToolDeadlinePassed(`${tool.name} did not finish within ${duration(spec.toolCallTimeoutMs)}; try again later`);
       // Settle the race first: aborting runs the handler's abort listeners, which may reject it at once.
-      reject(error);
-      call.abort(error);
+      reject(passed);
+      call?.abort(passed);
     }, spec.toolCallTimeoutMs);
   });
   try {
-    return await Promise.race([tool.handler(args as never, handlerContext(spec, principal, call.signal)), deadline]);
+    const context = { ...spec.dependencies, principal, get signal() { return signal(); } } as HandlerContext<Deps>;
+    return await Promise.race([tool.handler(args as never, context), deadline]);
   } catch (error) {
     // A passed deadline says so; a handler failure is a tool error the model can see, with nothing internal in it
     // (the log gets the cause). Both travel as tool results (`isError`): the SDK reports every error a tool throws
@@ -163,6 +177,6 @@ async function runTool<Deps>(spec: McpServerSpec<Deps>, tool: ToolDefinition<Dep
     return toolError(`${tool.name} failed; try again later`);
   } finally {
     clearTimeout(timer);
-    ctx.mcpReq.signal.removeEventListener('abort', cancelled);
+    if (call !== undefined) request.removeEventListener('abort', cancelled);
   }
 }

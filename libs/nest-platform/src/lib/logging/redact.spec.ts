@@ -15,6 +15,23 @@ describe('secrets never reach the logs (docs/architecture.md#invariants)', () =>
     expect(out).toEqual({ event: 'token.issued', client_id: 'c1', body: { refresh_token: REDACTED, code: REDACTED, list: [{ access_token: REDACTED }] } });
   });
 
+  it('never modifies what it is given, and hands back a line with nothing secret as it is (no copy per log line)', () => {
+    const given = { event: 'a', before: { x: 1 }, body: { ok: 1, token: 't', list: ['s', { password: 'p' }] }, after: [1, 2] };
+    const snapshot = structuredClone(given);
+    const out = redactSecrets(given);
+    expect(given).toEqual(snapshot);
+    expect(out).toEqual({ event: 'a', before: { x: 1 }, body: { ok: 1, token: REDACTED, list: ['s', { password: REDACTED }] }, after: [1, 2] });
+    // Only what leads to a secret is copied; the untouched branches are shared.
+    expect(out).not.toBe(given);
+    expect(out.before).toBe(given.before);
+    expect(out.after).toBe(given.after);
+    const clean = { req: { id: 'r', method: 'POST', url: '/mcp' }, res: { statusCode: 200 }, responseTime: 1, sub: 'u' };
+    expect(redactSecrets(clean)).toBe(clean);
+    // An empty or absent secret is not replaced (nothing to hide).
+    const empty = { token: '', password: undefined };
+    expect(redactSecrets(empty)).toBe(empty);
+  });
+
   it('does not walk class instances (requests, sockets) and is bounded in depth', () => {
     class Req {
       token = 'x';

@@ -16,19 +16,37 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * Returns a copy of `value` with secret-named keys replaced. Only plain objects and arrays are walked
- * (never sockets, requests or class instances), to a bounded depth.
+ * Returns `value` with secret-named keys replaced: a copy of every object or array that has something to replace,
+ * the object itself when nothing in it is secret (the formatter of every log line, so a clean line - most of them,
+ * every request line - costs no copies). Only plain objects and arrays are walked (never sockets, requests or
+ * class instances), to a bounded depth. The input is never modified.
  */
 export function redactSecrets<T>(value: T, depth = 0): T {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const redacted = redactSecrets(v, depth + 1);
+      if (redacted !== v) (copy ??= value.slice())[i] = redacted;
+    }
+    return (copy ?? value) as T;
+  }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1);
+  let out: Record<string, unknown> | undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (let i = 0; i < entries.length; i++) {
+    const [key, v] = entries[i];
+    const redacted = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1);
+    if (redacted !== v && out === undefined) {
+      // The first change: copy what came before it (own enumerable string keys, as Object.entries gives them).
+      out = {};
+      for (let j = 0; j < i; j++) out[entries[j][0]] = entries[j][1];
+    }
+    if (out !== undefined) out[key] = redacted;
   }
-  return out as T;
+  return (out ?? value) as T;
 }
 
 /** `"/callback?code=abc&state=x"` -> `"/callback?code=[redacted]&state=[redacted]"`. */
