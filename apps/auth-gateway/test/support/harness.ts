@@ -48,9 +48,15 @@ export class GatewayHarness {
   ): Promise<GatewayHarness> {
     const secrets = await generateDevSecrets();
     const dynamo = await startDynalite();
-    const relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
-    const ports = await Promise.all(Array.from({ length: options.instances ?? 1 }, () => freePort()));
-    const [idpPort, idpIssuerPort] = [await freePort(), await freePort()];
+    // A suite whose set-up failed has no harness to stop in its afterAll: whatever fails from here on stops what was
+    // started, or the table (or the IdP process) would keep the test runner alive forever.
+    let relay: TcpFaultRelay | undefined;
+    let idp: LocalIdpProcess | undefined;
+    try {
+      relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
+      const ports: number[] = [];
+      for (let i = 0; i < (options.instances ?? 1); i++) ports.push(await freePort());
+      const [idpPort, idpIssuerPort] = [await freePort(), await freePort()];
     const issuer = `http://127.0.0.1:${ports[0]}`;
     const env = buildServiceEnvironments({
       secrets,
@@ -63,18 +69,22 @@ export class GatewayHarness {
       logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       extraCallbackUrls: ports.slice(1).map((p) => `http://127.0.0.1:${p}/callback`),
     });
-    const idpEnv = { ...env.idp, ...options.idpEnv };
-    const idp = await startLocalIdpProcess({ port: idpPort, env: idpEnv });
-    const harness = new GatewayHarness(secrets, dynamo, idp, issuer, 'http://127.0.0.1:65000/mcp', { ...env.gateway, ...options.gatewayEnv }, idpEnv, ports, relay);
-    try {
-      for (const port of ports) await harness.startInstance(port);
+      const idpEnv = { ...env.idp, ...options.idpEnv };
+      idp = await startLocalIdpProcess({ port: idpPort, env: idpEnv });
+      const harness = new GatewayHarness(secrets, dynamo, idp, issuer, 'http://127.0.0.1:65000/mcp', { ...env.gateway, ...options.gatewayEnv }, idpEnv, ports, relay);
+      try {
+        for (const port of ports) await harness.startInstance(port);
+      } catch (error) {
+        await harness.stop();
+        throw error;
+      }
+      return harness;
     } catch (error) {
-      // A suite whose set-up failed has no harness to stop in its afterAll: stop what was started here, or the
-      // IdP process and the table would keep the test runner alive.
-      await harness.stop();
+      await idp?.stop().catch(() => undefined);
+      await relay?.stop().catch(() => undefined);
+      await dynamo.stop().catch(() => undefined);
       throw error;
     }
-    return harness;
   }
 
   config(overrides: Record<string, string> = {}): GatewayConfig {
@@ -104,10 +114,11 @@ export class GatewayHarness {
     return this.ports;
   }
 
+  /** Stops everything, each part whatever happened to the others (a part left running would keep the runner alive). */
   async stop(): Promise<void> {
     for (const i of this.instances) await i.stop().catch(() => undefined);
     await this.idp.stop().catch(() => undefined);
-    await this.storage?.stop();
-    await this.dynamo.stop();
+    await this.storage?.stop().catch(() => undefined);
+    await this.dynamo.stop().catch(() => undefined);
   }
 }

@@ -100,36 +100,53 @@ export class McpServerTestHarness {
     const signingKeys = await parseSigningKeySet(secrets.gatewaySigningKeys);
     // Every server reads the revocation feed from the table, whether or not its tools store anything.
     const dynamo = await startDynalite();
-    const relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
-    const jwksServer = await serveJwks(JSON.stringify(signingKeys.publicJwks));
-    const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
-    const [port, idpPort, redirectPort] = [await freePort(), await freePort(), await freePort()];
-    const origin = `http://127.0.0.1:${port}`;
-    const environments = buildServiceEnvironments({
-      secrets,
-      dynamoEndpoint: relay?.endpoint ?? dynamo.endpoint,
-      idpUrl: `http://127.0.0.1:${idpPort}`,
-      gatewayUrl: issuer,
-      toolsUrl: origin,
-      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-    });
-    // Nothing listens there: the browser stops at this redirect and the harness exchanges the code itself.
-    const redirectUri = `http://127.0.0.1:${redirectPort}/callback`;
-    const idp = await startLocalIdpProcess({ port: idpPort, env: { ...environments.idp, LOCAL_IDP_REDIRECT_URIS: redirectUri } });
-    const resource = `${origin}${manifest.path}`;
-    const serverEnv = {
-      ...environments.tools,
-      MCP_RESOURCE: resource,
-      MCP_SCOPES: Object.keys(manifest.scopes).join(','),
-      GATEWAY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
-      ...options.env,
-    };
-    const generic = definition as McpServerDefinition<unknown>;
-    const app = await startApp(manifest, generic, serverEnv, port);
-    const signer = createAccessTokenSigner({ issuer, signingKeys, tokenEncryptionKeys: await parseEncryptionKeyRing(secrets.tokenEncryptionKeys) });
-    const harness = new McpServerTestHarness(app, origin, resource, manifest, generic, issuer, serverEnv, secrets, signingKeys, signer, idp, jwksServer, redirectUri, dynamo, relay);
-    harness.countStorageRequests();
-    return harness;
+    // A suite whose set-up failed has no harness to stop in its afterAll: whatever fails from here on stops what was
+    // started, or the table, the JWKS server or the IdP process would keep the test runner alive forever.
+    const started: Array<() => Promise<unknown>> = [() => dynamo.stop()];
+    try {
+      const relay = options.faultyStorage ? await TcpFaultRelay.start(dynamo.endpoint) : undefined;
+      if (relay) started.push(() => relay.stop());
+      const jwksServer = await serveJwks(JSON.stringify(signingKeys.publicJwks));
+      started.push(
+        () =>
+          new Promise<void>((resolve) => {
+            jwksServer.closeAllConnections();
+            jwksServer.close(() => resolve());
+          }),
+      );
+      const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
+      const [port, idpPort, redirectPort] = [await freePort(), await freePort(), await freePort()];
+      const origin = `http://127.0.0.1:${port}`;
+      const environments = buildServiceEnvironments({
+        secrets,
+        dynamoEndpoint: relay?.endpoint ?? dynamo.endpoint,
+        idpUrl: `http://127.0.0.1:${idpPort}`,
+        gatewayUrl: issuer,
+        toolsUrl: origin,
+        logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      });
+      // Nothing listens there: the browser stops at this redirect and the harness exchanges the code itself.
+      const redirectUri = `http://127.0.0.1:${redirectPort}/callback`;
+      const idp = await startLocalIdpProcess({ port: idpPort, env: { ...environments.idp, LOCAL_IDP_REDIRECT_URIS: redirectUri } });
+      started.push(() => idp.stop());
+      const resource = `${origin}${manifest.path}`;
+      const serverEnv = {
+        ...environments.tools,
+        MCP_RESOURCE: resource,
+        MCP_SCOPES: Object.keys(manifest.scopes).join(','),
+        GATEWAY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        ...options.env,
+      };
+      const generic = definition as McpServerDefinition<unknown>;
+      const app = await startApp(manifest, generic, serverEnv, port);
+      const signer = createAccessTokenSigner({ issuer, signingKeys, tokenEncryptionKeys: await parseEncryptionKeyRing(secrets.tokenEncryptionKeys) });
+      const harness = new McpServerTestHarness(app, origin, resource, manifest, generic, issuer, serverEnv, secrets, signingKeys, signer, idp, jwksServer, redirectUri, dynamo, relay);
+      harness.countStorageRequests();
+      return harness;
+    } catch (error) {
+      for (const stop of started.reverse()) await stop().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Another instance of the same server with changed settings (same table, same keys), on a free port. */
@@ -243,8 +260,8 @@ export class McpServerTestHarness {
       this.jwksServer.close(() => resolve());
     });
     this.extraClients.forEach((c) => c.destroy());
-    await this.storage?.stop();
-    await this.dynamo.stop();
+    await this.storage?.stop().catch(() => undefined);
+    await this.dynamo.stop().catch(() => undefined);
   }
 }
 
