@@ -127,18 +127,9 @@ describe('the account page (/account): connected clients, revoke, sign out every
     });
 
     it('the callback starts the page session: a signed cookie with sub and expiry, HttpOnly, SameSite=Lax, Path=/, 15 minutes; the Cognito refresh token is given back', async () => {
-      const browser = new HttpBrowser();
-      const start = `${h.url}/account`;
-      const login = await browser.follow(await browser.get(start), start, () => false);
-      const form = parseForm(await login.response.text(), login.url);
-      const posted = await browser.post(form.action, {
-        ...form.fields,
-        username: ALICE.username,
-        password: ALICE.password,
-      });
-      const atCallback = await browser.follow(posted, form.action, (u) => u.pathname === '/callback');
+      const { browser, callbackUrl } = await signInUntilCallback(h.url);
       const revocationsBefore = (await idpStats(h.idp.baseUrl)).revocations.total;
-      const callback = await browser.get(atCallback.stoppedAt!.toString());
+      const callback = await browser.get(callbackUrl);
       expect(callback.status).toBe(302);
       expect(callback.headers.get('location')).toBe('/account');
       const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('mcp-account='))!;
@@ -388,17 +379,8 @@ describe('the account session cookie over https', () => {
       gatewayEnv: { SECURE_COOKIES: 'true' },
     });
     try {
-      const browser = new HttpBrowser();
-      const start = `${secure.url}/account`;
-      const login = await browser.follow(await browser.get(start), start, () => false);
-      const form = parseForm(await login.response.text(), login.url);
-      const posted = await browser.post(form.action, {
-        ...form.fields,
-        username: ALICE.username,
-        password: ALICE.password,
-      });
-      const atCallback = await browser.follow(posted, form.action, (u) => u.pathname === '/callback');
-      const callback = await browser.get(atCallback.stoppedAt!.toString());
+      const { browser, callbackUrl } = await signInUntilCallback(secure.url);
+      const callback = await browser.get(callbackUrl);
       const cookie = callback.headers.getSetCookie().find((c) => c.startsWith('__Host-mcp-account='));
       expect(cookie).toMatch(/; Path=\/;.*; HttpOnly; Secure; SameSite=Lax$/);
       expect(cookie).not.toMatch(/Domain=/i);
@@ -407,3 +389,14 @@ describe('the account session cookie over https', () => {
     }
   });
 });
+
+/** Opens `<gateway>/account` without a session and signs Alice in at local-idp's form, stopping before `/callback`. */
+async function signInUntilCallback(gateway: string): Promise<{ browser: HttpBrowser; callbackUrl: string }> {
+  const browser = new HttpBrowser();
+  const start = `${gateway}/account`;
+  const login = await browser.follow(await browser.get(start), start, () => false);
+  const form = parseForm(await login.response.text(), login.url);
+  const posted = await browser.post(form.action, { ...form.fields, username: ALICE.username, password: ALICE.password });
+  const atCallback = await browser.follow(posted, form.action, (u) => u.pathname === '/callback');
+  return { browser, callbackUrl: atCallback.stoppedAt!.toString() };
+}
